@@ -1,0 +1,32 @@
+import {
+  type App,
+  type Config,
+  createServer,
+  type PeerDaemon,
+  peerReadyChecks,
+  type ServiceClient,
+  serviceClient,
+} from '@lakehouse/shared'
+import { registerHealthPassthrough } from './health-routes.ts'
+import { registerProxies } from './routes.ts'
+
+// gateway: the one public entry (DESIGN §4). Auth and request ids come from the server factory;
+// every /v1/<prefix>/… path is forwarded unchanged to the daemon that owns it.
+
+export interface GatewayDeps {
+  config: Config
+}
+
+const PEERS: readonly PeerDaemon[] = ['storaged', 'catalogd', 'ingestd', 'queryd', 'vectord', 'embedd', 'observerd']
+
+export async function buildApp(deps: GatewayDeps): Promise<App> {
+  const { config } = deps
+  const peers = PEERS.map((peer) => serviceClient(config, peer))
+  const app = createServer({ service: 'gateway', config, readyChecks: peerReadyChecks(peers) })
+  app.addHook('onClose', async () => {
+    await Promise.all(peers.map((peer) => peer.close()))
+  })
+  registerHealthPassthrough(app, new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient])))
+  await registerProxies(app, config, { timeoutMs: config.peers.timeout_ms })
+  return app
+}

@@ -1,0 +1,90 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { BlockList, isIPv4, isIPv6 } from 'node:net'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Config, Scope } from './config/schema.ts'
+import { Forbidden, Unauthorized } from './errors.ts'
+import { grants, isOpenPath, requiredScope } from './scopes.ts'
+
+// Bearer-token auth with scopes and an optional CIDR allow-list (ADR-003). Tokens are compared as
+// SHA-256 digests with timingSafeEqual against every configured token, so neither the length nor
+// the position of a match shows in the timing. With no token configured (local mode) only the
+// address check applies, and the bind guard keeps such a daemon on loopback.
+
+interface TokenEntry {
+  name: string
+  digest: Buffer
+  scopes: ReadonlySet<Scope>
+}
+
+const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest()
+
+export function hasToken(auth: Config['auth']): boolean {
+  return auth.token !== '' || auth.tokens.length > 0
+}
+
+function buildTokens(auth: Config['auth']): TokenEntry[] {
+  const all: TokenEntry[] = auth.tokens.map((t) => ({
+    name: t.name,
+    digest: digest(t.token),
+    scopes: new Set(t.scopes),
+  }))
+  if (auth.token) all.push({ name: 'main', digest: digest(auth.token), scopes: new Set<Scope>(['admin']) })
+  return all
+}
+
+export function buildAllowList(cidrs: readonly string[]): BlockList | undefined {
+  if (cidrs.length === 0) return undefined
+  const list = new BlockList()
+  for (const cidr of cidrs) {
+    const [address = '', prefixText] = cidr.split('/')
+    const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined
+    const prefix = prefixText === undefined ? (type === 'ipv4' ? 32 : 128) : Number(prefixText)
+    if (!type || !Number.isInteger(prefix) || prefix < 0 || prefix > (type === 'ipv4' ? 32 : 128)) {
+      throw new Error(`auth.allow_ips: ${JSON.stringify(cidr)} is not a CIDR block`)
+    }
+    list.addSubnet(address, prefix, type)
+  }
+  return list
+}
+
+export function isAddressAllowed(list: BlockList | undefined, address: string | undefined): boolean {
+  if (!list) return true
+  if (!address) return false
+  const plain = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address
+  return list.check(plain, isIPv4(plain) ? 'ipv4' : 'ipv6')
+}
+
+/** The token's name when it matches one of `tokens`, checking all of them every time. */
+function matchToken(tokens: readonly TokenEntry[], presented: string): TokenEntry | undefined {
+  const candidate = digest(presented)
+  let found: TokenEntry | undefined
+  for (const entry of tokens) {
+    if (timingSafeEqual(entry.digest, candidate) && !found) found = entry
+  }
+  return found
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization
+  if (!header) return undefined
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header)
+  return match?.[1]
+}
+
+export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
+  const tokens = buildTokens(auth)
+  const allowList = buildAllowList(auth.allow_ips)
+  app.addHook('onRequest', async (req) => {
+    if (isOpenPath(req.url)) return
+    if (!isAddressAllowed(allowList, req.socket.remoteAddress)) {
+      throw new Forbidden('client address is not in auth.allow_ips')
+    }
+    if (tokens.length === 0) return
+    const presented = bearer(req)
+    if (!presented) throw new Unauthorized('missing bearer token')
+    const entry = matchToken(tokens, presented)
+    if (!entry) throw new Unauthorized('invalid bearer token')
+    const needed = requiredScope(req.method, req.url)
+    if (!grants(entry.scopes, needed)) throw new Forbidden(`token "${entry.name}" lacks the ${needed} scope`)
+  })
+}

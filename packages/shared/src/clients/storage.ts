@@ -1,0 +1,142 @@
+import type { Readable } from 'node:stream'
+import type { Config } from '../config/schema.ts'
+import { NotFound } from '../errors.ts'
+import { type ServiceClient, serviceClient } from '../http-client.ts'
+
+// The client of storaged (DESIGN §5 "storage") that every other daemon uses. Keys are passed as
+// they are and encoded segment by segment; conditional writes surface as PreconditionFailed (412),
+// a missing object as NotFound (404), both from packages/shared/errors.
+
+export interface ObjectInfo {
+  key: string
+  size: number
+  etag: string
+  last_modified: string
+}
+
+export interface PutResult {
+  key: string
+  etag: string
+  size: number
+}
+
+export interface ListPage {
+  objects: ObjectInfo[]
+  next_cursor: string | null
+}
+
+export type Body = string | Buffer | Uint8Array | Readable | AsyncIterable<Uint8Array>
+
+export function objectPath(key: string): string {
+  return `/v1/storage/objects/${key.split('/').map(encodeURIComponent).join('/')}`
+}
+
+export class StorageClient {
+  readonly #http: ServiceClient
+
+  constructor(http: ServiceClient) {
+    this.#http = http
+  }
+
+  put(key: string, body: Body, options: { contentLength?: number } = {}): Promise<PutResult> {
+    return this.#put(key, body, {}, options.contentLength)
+  }
+
+  /** Create-only write: PreconditionFailed when the key exists. */
+  putIfAbsent(key: string, body: Body, options: { contentLength?: number } = {}): Promise<PutResult> {
+    return this.#put(key, body, { 'if-none-match': '*' }, options.contentLength)
+  }
+
+  /** Compare-and-swap: PreconditionFailed when the stored etag is not `etag`. */
+  putIfMatch(key: string, body: Body, etag: string, options: { contentLength?: number } = {}): Promise<PutResult> {
+    return this.#put(key, body, { 'if-match': etag }, options.contentLength)
+  }
+
+  /** The object as a stream; NotFound when absent. */
+  async getStream(key: string): Promise<{ body: Readable; info: Omit<ObjectInfo, 'key'> & { content_type?: string } }> {
+    const response = await this.#http.request({ method: 'GET', path: objectPath(key) })
+    return { body: response.body, info: infoFromHeaders(response.headers) }
+  }
+
+  async getBuffer(key: string): Promise<Buffer> {
+    const response = await this.#http.request({ method: 'GET', path: objectPath(key) })
+    return Buffer.from(await response.body.arrayBuffer())
+  }
+
+  /** Bytes [start, end] inclusive, as HTTP ranges are. */
+  async getRange(key: string, start: number, end: number): Promise<Buffer> {
+    const response = await this.#http.request({
+      method: 'GET',
+      path: objectPath(key),
+      headers: { range: `bytes=${start}-${end}` },
+    })
+    return Buffer.from(await response.body.arrayBuffer())
+  }
+
+  /** Metadata, or undefined when the object does not exist. */
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const response = await this.#http.request({ method: 'HEAD', path: objectPath(key), passStatuses: [404] })
+    await response.body.dump()
+    if (response.statusCode === 404) return undefined
+    return { key, ...infoFromHeaders(response.headers) }
+  }
+
+  /** Idempotent: deleting an absent key succeeds. */
+  async delete(key: string): Promise<void> {
+    const response = await this.#http.request({ method: 'DELETE', path: objectPath(key) })
+    await response.body.dump()
+  }
+
+  listPage(prefix: string, cursor?: string, limit?: number): Promise<ListPage> {
+    return this.#http.json<ListPage>({ method: 'GET', path: '/v1/storage/objects', query: { prefix, cursor, limit } })
+  }
+
+  /** Every object under `prefix`, in key order, page after page. */
+  async *list(prefix: string, pageSize = 1000): AsyncGenerator<ObjectInfo> {
+    let cursor: string | undefined
+    do {
+      const page = await this.listPage(prefix, cursor, pageSize)
+      yield* page.objects
+      cursor = page.next_cursor ?? undefined
+    } while (cursor)
+  }
+
+  health(): Promise<string> {
+    return this.#http.health()
+  }
+
+  get service(): string {
+    return this.#http.service
+  }
+
+  close(): Promise<void> {
+    return this.#http.close()
+  }
+
+  async #put(key: string, body: Body, headers: Record<string, string>, contentLength?: number): Promise<PutResult> {
+    const all: Record<string, string> = { 'content-type': 'application/octet-stream', ...headers }
+    if (contentLength !== undefined) all['content-length'] = String(contentLength)
+    return this.#http.json<PutResult>({ method: 'PUT', path: objectPath(key), headers: all, body })
+  }
+}
+
+function infoFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Omit<ObjectInfo, 'key'> & { content_type?: string } {
+  const one = (name: string) => {
+    const value = headers[name]
+    return Array.isArray(value) ? value[0] : value
+  }
+  const etag = one('etag')
+  if (!etag) throw new NotFound('storaged answered without an etag')
+  return {
+    size: Number(one('content-length') ?? 0),
+    etag,
+    last_modified: new Date(one('last-modified') ?? 0).toISOString(),
+    ...(one('content-type') ? { content_type: one('content-type') as string } : {}),
+  }
+}
+
+export function storageClient(config: Config): StorageClient {
+  return new StorageClient(serviceClient(config, 'storaged'))
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod'
+import { DEFAULT_PORTS } from '../daemons.ts'
+import { catalogSectionSchema } from './sections/catalog.ts'
+import { embedSectionSchema } from './sections/embed.ts'
+import { ingestSectionSchema } from './sections/ingest.ts'
+import { querySectionSchema } from './sections/query.ts'
+import { storageSectionSchema } from './sections/storage.ts'
+
+// The whole configuration of every daemon, one schema (DESIGN §10). Every table is strict, so an
+// unknown key is an error that names it. Each daemon reads only its own sections.
+
+const port = z.number().int().min(1).max(65535)
+const bytes = z.number().int().positive()
+
+export const scopeSchema = z.enum(['read', 'write', 'admin'])
+export type Scope = z.infer<typeof scopeSchema>
+
+const serverSchema = z.strictObject({
+  /** Bind address. Non-loopback needs a token (or allow_nonloopback). */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Cap on JSON request bodies; streamed uploads have their own caps. */
+  body_limit_bytes: bytes.default(1024 * 1024),
+  shutdown_timeout_ms: z.number().int().positive().default(10_000),
+  /** LH_ALLOW_NONLOOPBACK=1: bind a non-loopback address with no token. Loud warning. */
+  allow_nonloopback: z.boolean().default(false),
+})
+
+const portsSchema = z.strictObject({
+  gateway: port.default(DEFAULT_PORTS.gateway),
+  storaged: port.default(DEFAULT_PORTS.storaged),
+  catalogd: port.default(DEFAULT_PORTS.catalogd),
+  ingestd: port.default(DEFAULT_PORTS.ingestd),
+  queryd: port.default(DEFAULT_PORTS.queryd),
+  vectord: port.default(DEFAULT_PORTS.vectord),
+  embedd: port.default(DEFAULT_PORTS.embedd),
+  observerd: port.default(DEFAULT_PORTS.observerd),
+})
+
+const url = z.url({ protocol: /^https?$/ })
+
+/** Base URLs of the other daemons; unset means http://127.0.0.1:<port>. */
+const peersSchema = z.strictObject({
+  storaged: url.optional(),
+  catalogd: url.optional(),
+  ingestd: url.optional(),
+  queryd: url.optional(),
+  vectord: url.optional(),
+  embedd: url.optional(),
+  observerd: url.optional(),
+  timeout_ms: z.number().int().positive().default(30_000),
+})
+
+const namedTokenSchema = z.strictObject({
+  name: z.string().min(1),
+  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  scopes: z.array(scopeSchema).min(1),
+})
+
+const authSchema = z.strictObject({
+  /** The all-scopes token; also what daemons send to each other. Empty = local mode. */
+  token: z
+    .string()
+    .default('')
+    .refine((t) => t === '' || t.length >= 16, 'tokens must be at least 16 characters'),
+  tokens: z.array(namedTokenSchema).default([]),
+  /** CIDR allow-list of client addresses; empty = any address. */
+  allow_ips: z.array(z.string()).default([]),
+})
+
+const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+const pathsSchema = z.strictObject({
+  /** Root of every local folder (storage root, temp files, caches), relative to the working directory. */
+  data_dir: z.string().min(1).default('var'),
+})
+
+export const configSchema = z.strictObject({
+  server: serverSchema.prefault({}),
+  ports: portsSchema.prefault({}),
+  peers: peersSchema.prefault({}),
+  auth: authSchema.prefault({}),
+  log: logSchema.prefault({}),
+  paths: pathsSchema.prefault({}),
+  storage: storageSectionSchema.prefault({}),
+  catalog: catalogSectionSchema.prefault({}),
+  ingest: ingestSectionSchema.prefault({}),
+  query: querySectionSchema.prefault({}),
+  embed: embedSectionSchema.prefault({}),
+})
+
+export type Config = z.infer<typeof configSchema>

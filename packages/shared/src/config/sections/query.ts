@@ -1,0 +1,23 @@
+import { z } from 'zod'
+
+// [query]: queryd's limits and Parquet access (DESIGN §8).
+export const querySectionSchema = z.strictObject({
+  default_timeout_ms: z.number().int().positive().default(30_000),
+  max_timeout_ms: z.number().int().positive().default(300_000),
+  default_max_rows: z.number().int().positive().default(10_000),
+  max_sql_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  memory_limit: z.string().default('2GB'),
+  threads: z.number().int().positive().default(2),
+  access_mode: z.enum(['cache', 'httpfs']).default('cache'),
+  /** Local Parquet cache; unset means <paths.data_dir>/cache/query. */
+  cache_dir: z.string().min(1).optional(),
+  cache_max_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024 * 1024),
+})

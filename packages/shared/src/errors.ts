@@ -1,0 +1,193 @@
+// One class per failure mode, each with its HTTP status and its stable snake_case code (DESIGN §5).
+// The server factory maps any LakehouseError to the one error shape; the HTTP client maps the shape
+// back to the same class, so a typed error survives a hop between daemons.
+
+export interface ErrorIssue {
+  path: string
+  message: string
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; request_id: string; issues?: ErrorIssue[] }
+}
+
+export class LakehouseError extends Error {
+  readonly status: number = 500
+  readonly code: string = 'internal_error'
+  readonly issues: ErrorIssue[] | undefined
+  /** Extra response headers this error needs (e.g. WWW-Authenticate). */
+  readonly headers: Record<string, string> = {}
+
+  constructor(message: string, options?: { issues?: ErrorIssue[]; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = new.target.name
+    this.issues = options?.issues
+  }
+}
+
+export class InvalidRequest extends LakehouseError {
+  override readonly status = 400
+  override readonly code = 'invalid_request'
+}
+export class InvalidKey extends LakehouseError {
+  override readonly status = 400
+  override readonly code = 'invalid_key'
+}
+export class InvalidName extends LakehouseError {
+  override readonly status = 400
+  override readonly code = 'invalid_name'
+}
+export class ParseError extends LakehouseError {
+  override readonly status = 400
+  override readonly code = 'parse_error'
+}
+export class SqlError extends LakehouseError {
+  override readonly status = 400
+  override readonly code = 'sql_error'
+}
+export class Unauthorized extends LakehouseError {
+  override readonly status = 401
+  override readonly code = 'unauthorized'
+  override readonly headers = { 'www-authenticate': 'Bearer realm="lakehouse"' }
+}
+export class Forbidden extends LakehouseError {
+  override readonly status = 403
+  override readonly code = 'forbidden'
+}
+export class StatementNotAllowed extends LakehouseError {
+  override readonly status = 403
+  override readonly code = 'statement_not_allowed'
+}
+export class NotFound extends LakehouseError {
+  override readonly status = 404
+  override readonly code = 'not_found'
+}
+export class MethodNotAllowed extends LakehouseError {
+  override readonly status = 405
+  override readonly code = 'method_not_allowed'
+}
+export class Conflict extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'conflict'
+}
+export class VersionConflict extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'version_conflict'
+}
+export class SchemaMismatch extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'schema_mismatch'
+}
+export class AlreadyExists extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'already_exists'
+}
+export class PreconditionFailed extends LakehouseError {
+  override readonly status = 412
+  override readonly code = 'precondition_failed'
+}
+export class PayloadTooLarge extends LakehouseError {
+  override readonly status = 413
+  override readonly code = 'payload_too_large'
+}
+export class UnsupportedMediaType extends LakehouseError {
+  override readonly status = 415
+  override readonly code = 'unsupported_media_type'
+}
+export class RangeNotSatisfiable extends LakehouseError {
+  override readonly status = 416
+  override readonly code = 'range_not_satisfiable'
+}
+export class TooManyRequests extends LakehouseError {
+  override readonly status = 429
+  override readonly code = 'too_many_requests'
+}
+export class InternalError extends LakehouseError {
+  override readonly status = 500
+  override readonly code = 'internal_error'
+}
+export class UpstreamUnavailable extends LakehouseError {
+  override readonly status = 503
+  override readonly code = 'upstream_unavailable'
+}
+export class UpstreamTimeout extends LakehouseError {
+  override readonly status = 504
+  override readonly code = 'upstream_timeout'
+}
+export class QueryTimeout extends LakehouseError {
+  override readonly status = 504
+  override readonly code = 'query_timeout'
+}
+
+type ErrorClass = new (message: string, options?: { issues?: ErrorIssue[] }) => LakehouseError
+
+const byCode: Record<string, ErrorClass> = Object.fromEntries(
+  [
+    InvalidRequest,
+    InvalidKey,
+    InvalidName,
+    ParseError,
+    SqlError,
+    Unauthorized,
+    Forbidden,
+    StatementNotAllowed,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    VersionConflict,
+    SchemaMismatch,
+    AlreadyExists,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RangeNotSatisfiable,
+    TooManyRequests,
+    InternalError,
+    UpstreamUnavailable,
+    UpstreamTimeout,
+    QueryTimeout,
+  ].map((cls) => [new cls('').code, cls]),
+)
+
+/** Turns a peer's error body back into the typed error it was raised as. */
+export function errorFromBody(status: number, body: unknown): LakehouseError {
+  const error = (body as Partial<ErrorBody> | undefined)?.error
+  const cls = error && typeof error.code === 'string' ? byCode[error.code] : undefined
+  const message = typeof error?.message === 'string' ? error.message : `upstream answered ${status}`
+  if (cls) return new cls(message, error?.issues ? { issues: error.issues } : undefined)
+  return statusError(status, message)
+}
+
+/** The generic error for a bare HTTP status (Fastify's own 4xx, a peer without the error shape). */
+export function statusError(status: number, message: string): LakehouseError {
+  switch (status) {
+    case 400:
+      return new InvalidRequest(message)
+    case 401:
+      return new Unauthorized(message)
+    case 403:
+      return new Forbidden(message)
+    case 404:
+      return new NotFound(message)
+    case 405:
+      return new MethodNotAllowed(message)
+    case 409:
+      return new Conflict(message)
+    case 412:
+      return new PreconditionFailed(message)
+    case 413:
+      return new PayloadTooLarge(message)
+    case 415:
+      return new UnsupportedMediaType(message)
+    case 416:
+      return new RangeNotSatisfiable(message)
+    case 429:
+      return new TooManyRequests(message)
+    case 503:
+      return new UpstreamUnavailable(message)
+    case 504:
+      return new UpstreamTimeout(message)
+    default:
+      return status >= 400 && status < 500 ? new InvalidRequest(message) : new InternalError('internal error')
+  }
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify'
+import { checkBind } from './bind-guard.ts'
+import { ConfigError, loadConfig } from './config/load.ts'
+import type { Config } from './config/schema.ts'
+import type { Daemon } from './daemons.ts'
+
+// What every daemon's main.ts does: load the configuration, refuse an unsafe bind, build the app,
+// listen, and on SIGTERM/SIGINT stop accepting, drain in-flight requests and close, within
+// server.shutdown_timeout_ms. Exit code 2 means "will not start as configured".
+
+export async function runDaemon(
+  service: Daemon,
+  build: (config: Config) => Promise<FastifyInstance> | FastifyInstance,
+): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    const message = err instanceof ConfigError ? err.message : String(err)
+    process.stderr.write(`${service}: configuration error: ${message}\n`)
+    process.exit(2)
+  }
+  const bind = checkBind(config)
+  if (!bind.ok) {
+    process.stderr.write(`${service}: ${bind.message}\n`)
+    process.exit(2)
+  }
+  const app = await build(config)
+  if (bind.warning) {
+    app.log.warn(bind.warning)
+    process.stderr.write(`\n*** ${service}: WARNING: ${bind.warning} ***\n\n`)
+  }
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal }, 'shutting down')
+    const timer = setTimeout(() => {
+      app.log.error('shutdown timed out; exiting with requests still in flight')
+      process.exit(1)
+    }, config.server.shutdown_timeout_ms)
+    timer.unref()
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'error during shutdown')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  try {
+    await app.listen({ host: config.server.host, port: config.ports[service] })
+  } catch (err) {
+    process.stderr.write(
+      `${service}: cannot listen on ${config.server.host}:${config.ports[service]}: ${(err as Error).message}\n`,
+    )
+    process.exit(1)
+  }
+}

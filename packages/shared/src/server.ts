@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { registerAuth } from './auth.ts'
+import type { Config } from './config/schema.ts'
+import { registerErrorHandlers } from './error-handler.ts'
+import { type ReadyChecks, registerHealth } from './health.ts'
+import { loggerOptions } from './logging.ts'
+import { runWithRequestId } from './request-context.ts'
+
+// The one server factory (DESIGN §2.6): every daemon gets the same request ids, logs, error shape,
+// health and readiness routes, zod validation and auth from here, and adds only its own routes.
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>
+
+export interface CreateServerOptions {
+  service: string
+  config: Config
+  readyChecks?: ReadyChecks
+  /** Overrides server.body_limit_bytes, for daemons whose JSON bodies are larger by nature. */
+  bodyLimitBytes?: number
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+export function requestIdFrom(header: unknown): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID()
+}
+
+export function createServer(options: CreateServerOptions): App {
+  const { service, config } = options
+  const app = Fastify({
+    logger: loggerOptions(service, config),
+    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    bodyLimit: options.bodyLimitBytes ?? config.server.body_limit_bytes,
+    // Stop accepting on close, let in-flight requests finish, drop idle keep-alive sockets at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false },
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id)
+    runWithRequestId(req.id, done)
+  })
+  registerErrorHandlers(app)
+  registerAuth(app, config.auth)
+  registerHealth(app, service, options.readyChecks ?? {})
+  return app
+}

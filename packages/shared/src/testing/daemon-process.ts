@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { resolve } from 'node:path'
+import type { Daemon } from '../daemons.ts'
+
+// Tests only: runs a real daemon as a child process (its main.ts under this Node), on a free port,
+// and waits until its /health answers. This is how a daemon's tests talk to the peers it needs
+// (apps never import each other) and how crash tests kill -9 one mid-request.
+
+const REPO_ROOT = resolve(import.meta.dirname, '../../../..')
+
+export interface DaemonProcess {
+  daemon: Daemon
+  url: string
+  port: number
+  child: ChildProcess
+  /** stderr and stdout so far, for assertions and for failure messages. */
+  output: () => string
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  if (!address || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      if (await check()) return
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export interface StartDaemonOptions {
+  /** Extra environment, e.g. LH_PATHS_DATA_DIR, LH_PEERS_STORAGED. LH_PORTS_<DAEMON> is set here. */
+  env?: Record<string, string>
+  cwd?: string
+  port?: number
+}
+
+export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = {}): Promise<DaemonProcess> {
+  const port = options.port ?? (await freePort())
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LH_')) env[k] = v
+  Object.assign(env, { LH_LOG_LEVEL: 'warn' }, options.env, { [`LH_PORTS_${daemon.toUpperCase()}`]: String(port) })
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, `apps/${daemon}/src/main.ts`)], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk) => (output += chunk))
+  child.stderr?.on('data', (chunk) => (output += chunk))
+  const url = `http://127.0.0.1:${port}`
+  const exited = once(child, 'exit')
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
+    child.kill(signal)
+    const [code] = await exited
+    return code as number | null
+  }
+  try {
+    await Promise.race([
+      waitFor(async () => (await fetch(`${url}/health`)).ok, `${daemon} /health`),
+      exited.then(([code]) => {
+        throw new Error(`exited with code ${code}`)
+      }),
+    ])
+  } catch (err) {
+    await stop('SIGKILL')
+    throw new Error(`${daemon} did not start: ${(err as Error).message}\n${output}`)
+  }
+  return { daemon, url, port, child, output: () => output, stop }
+}
