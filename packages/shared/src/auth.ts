@@ -3,6 +3,7 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config, Scope } from './config/schema.ts'
 import { Forbidden, Unauthorized } from './errors.ts'
+import { isLoopbackHost } from './loopback.ts'
 import { grants, isOpenPath, requiredScope } from './scopes.ts'
 
 // Bearer-token auth with scopes and an optional CIDR allow-list (ADR-003). Tokens are compared as
@@ -51,6 +52,9 @@ export function isAddressAllowed(list: BlockList | undefined, address: string | 
   if (!list) return true
   if (!address) return false
   const plain = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address
+  // Loopback is always admitted: the gateway and the daemons reach each other over it (ADR-003).
+  // The token check still applies to it.
+  if (isLoopbackHost(plain)) return true
   return list.check(plain, isIPv4(plain) ? 'ipv4' : 'ipv6')
 }
 

