@@ -73,7 +73,7 @@ export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = 
   }
   try {
     await Promise.race([
-      waitFor(async () => (await fetch(`${url}/health`)).ok, `${daemon} /health`),
+      waitFor(async () => (await fetch(`${url}/health`)).ok, `${daemon} /health`, 30_000),
       exited.then(([code]) => {
         throw new Error(`exited with code ${code}`)
       }),
