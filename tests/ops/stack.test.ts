@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// `just up` / `just down` as an operator runs them: scripts/stack.sh with a private run folder,
+// private ports and the embedded defaults.
+const ROOT = resolve(import.meta.dirname, '../..')
+const DAEMONS = ['gateway', 'storaged', 'catalogd', 'ingestd', 'queryd', 'vectord', 'embedd', 'observerd']
+let work: string
+const env: Record<string, string> = {}
+
+function stack(command: string) {
+  return spawnSync('bash', ['scripts/stack.sh', command], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 })
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'lh-stack-'))
+  writeFileSync(join(work, 'empty.toml'), '')
+  chmodSync(join(work, 'empty.toml'), 0o600)
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LH_')) env[k] = v
+  Object.assign(env, {
+    LH_CONFIG: join(work, 'empty.toml'),
+    LH_SECRETS: join(work, 'empty.toml'),
+    LH_PATHS_DATA_DIR: join(work, 'data'),
+    LH_RUN_DIR: join(work, 'run'),
+    LH_LOG_LEVEL: 'warn',
+  })
+  for (const d of DAEMONS) env[`LH_PORTS_${d.toUpperCase()}`] = String(await freePort())
+})
+afterAll(() => {
+  stack('down')
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('stack up/down', () => {
+  it('starts all eight daemons, prints the gateway URL, refuses twins, and stops exactly its pids', async () => {
+    const up = stack('up')
+    expect(up.status, up.stderr).toBe(0)
+    expect(up.stdout).toContain(`gateway http://127.0.0.1:${env.LH_PORTS_GATEWAY}`)
+    for (const d of DAEMONS) {
+      const res = await fetch(`http://127.0.0.1:${env.LH_PORTS_GATEWAY}/health/${d}`)
+      expect(await res.text()).toBe(`${d} ok`)
+    }
+    const pids = DAEMONS.map((d) => Number(readFileSync(join(work, 'run/pids', `${d}.pid`), 'utf8')))
+
+    const twin = stack('up')
+    expect(twin.status).toBe(1)
+    expect(twin.stderr).toMatch(/already running/)
+    expect(pids.every((pid) => isAlive(pid))).toBe(true)
+
+    const down = stack('down')
+    expect(down.status).toBe(0)
+    expect(down.stdout).toContain('stopped 8 daemon(s)')
+    expect(pids.some((pid) => isAlive(pid))).toBe(false)
+    expect(existsSync(join(work, 'run/pids/gateway.pid'))).toBe(false)
+  }, 120_000)
+})
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
