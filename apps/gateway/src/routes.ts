@@ -36,7 +36,12 @@ export async function registerProxies(app: FastifyInstance, config: Config, opti
         },
         replyOptions: {
           // Daemons see the gateway's request id, so one id follows a request through every log.
-          rewriteRequestHeaders: (req, headers) => ({ ...headers, 'x-request-id': req.id }),
+          rewriteRequestHeaders: (req, headers) => {
+            // undici does not do `Expect: 100-continue` (curl sends it for bodies over 1 MiB); the
+            // gateway has already accepted the body, so the header has nothing left to ask.
+            const { expect: _expect, ...rest } = headers
+            return { ...rest, 'x-request-id': req.id }
+          },
           onError: (reply, { error }) => sendUpstreamError(reply as FastifyReply, daemon, error),
           // A daemon's own 503 is an answer to pass on, not a reason to retry.
           retryDelay: () => null,

@@ -25,7 +25,15 @@ export async function runDaemon(
     process.stderr.write(`${service}: ${bind.message}\n`)
     process.exit(2)
   }
-  const app = await build(config)
+  let app: FastifyInstance
+  try {
+    app = await build(config)
+  } catch (err) {
+    // A daemon that cannot be built as configured (an unknown model, an unreachable S3 endpoint
+    // that must be probed) says why in one line; the stack trace is not for operators.
+    process.stderr.write(`${service}: cannot start: ${(err as Error).message}\n`)
+    process.exit(2)
+  }
   if (bind.warning) {
     app.log.warn(bind.warning)
     process.stderr.write(`\n*** ${service}: WARNING: ${bind.warning} ***\n\n`)

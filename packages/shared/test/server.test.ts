@@ -153,3 +153,20 @@ describe('server factory', () => {
     })
   })
 })
+
+describe('error registry', () => {
+  it('turns every error class back into itself from its code (a hop between daemons keeps the type)', async () => {
+    const errors = await import('../src/errors.ts')
+    const classes = Object.values(errors).filter(
+      (v): v is new (m: string) => InstanceType<typeof errors.LakehouseError> =>
+        typeof v === 'function' && v.prototype instanceof errors.LakehouseError,
+    )
+    expect(classes.length).toBeGreaterThan(20)
+    for (const cls of classes) {
+      const original = new cls('why')
+      const back = errors.errorFromBody(original.status, { error: { code: original.code, message: 'why' } })
+      expect(back, original.code).toBeInstanceOf(cls)
+      expect(back.message).toBe('why')
+    }
+  })
+})
