@@ -1,11 +1,32 @@
 import { type App, type Config, createServer } from '@lakehouse/shared'
+import { Embedder } from './embedder.ts'
+import { createModels } from './registry.ts'
+import { registerEmbedRoutes } from './routes/embed.ts'
 
-// embedd: wiring only, so far. Its routes arrive with its own issue (DESIGN §4, §5).
+// embedd: text to vectors (DESIGN §4, §5 "embed", ADR-008). The embedder comes in through deps so a
+// test can hand in one built on its own models; by default it is built from [embed].
 
 export interface EmbeddDeps {
   config: Config
+  embedder?: Embedder
+}
+
+export function createEmbedder(section: Config['embed']): Embedder {
+  return new Embedder({
+    models: createModels(section),
+    defaultModel: section.default_model,
+    cache: { maxEntries: section.cache_max_entries, maxBytes: section.cache_max_bytes },
+  })
 }
 
 export function buildApp(deps: EmbeddDeps): App {
-  return createServer({ service: 'embedd', config: deps.config })
+  const embedder = deps.embedder ?? createEmbedder(deps.config.embed)
+  const app = createServer({
+    service: 'embedd',
+    config: deps.config,
+    readyChecks: { [`model:${embedder.defaultModel}`]: () => embedder.pingDefault() },
+  })
+  app.addHook('onClose', () => embedder.close())
+  registerEmbedRoutes(app, embedder)
+  return app
 }

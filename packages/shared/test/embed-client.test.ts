@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EmbedClient } from '../src/clients/embed.ts'
+import { LakehouseError } from '../src/errors.ts'
+import { ServiceClient } from '../src/http-client.ts'
+import { type DaemonProcess, startDaemon } from '../src/testing/daemon-process.ts'
+
+// EmbedClient over real HTTP against a real embedd child process (built-in hashing model).
+
+let daemon: DaemonProcess
+let client: EmbedClient
+let dataDir: string
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'lh-embed-client-'))
+  daemon = await startDaemon('embedd', { env: { LH_PATHS_DATA_DIR: dataDir } })
+  client = new EmbedClient(new ServiceClient({ service: 'embedd', baseUrl: daemon.url }))
+})
+afterAll(async () => {
+  await client?.close()
+  await daemon?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('EmbedClient', () => {
+  it('embeds texts into unit vectors of the default model', async () => {
+    const answer = await client.embed({ texts: ['senior python engineer', 'forklift operator'], kind: 'query' })
+    expect(answer.model).toBe('hashing-768')
+    expect(answer.dim).toBe(768)
+    expect(answer.vectors).toHaveLength(2)
+    for (const vector of answer.vectors) {
+      expect(vector).toHaveLength(768)
+      expect(Math.hypot(...vector)).toBeCloseTo(1, 5)
+    }
+  })
+
+  it('lists the models', async () => {
+    expect(await client.models()).toEqual({
+      default_model: 'hashing-768',
+      models: [{ name: 'hashing-768', provider: 'hashing', dim: 768 }],
+    })
+  })
+
+  it('turns an unknown model into a typed 400 error', async () => {
+    const failure = await client.embed({ texts: ['a'], model: 'no-such-model' }).catch((err: unknown) => err)
+    expect(failure).toBeInstanceOf(LakehouseError)
+    expect((failure as LakehouseError).status).toBe(400)
+    expect((failure as LakehouseError).message).toContain('no-such-model')
+  })
+})
