@@ -1,16 +1,41 @@
-import { type App, type Config, createServer, peerReadyChecks, serviceClient } from '@lakehouse/shared'
+import { type App, type Config, createServer } from '@lakehouse/shared'
+import { storageClient } from '@lakehouse/shared/clients/storage.ts'
+import { Catalog } from './catalog.ts'
+import { registerDatasetRoutes } from './routes/datasets.ts'
+import { registerVacuumRoute } from './routes/vacuum.ts'
+import type { CatalogStorage } from './storage-port.ts'
+import { vacuum } from './vacuum.ts'
 
-// catalogd: wiring only, so far. Its routes arrive with its own issue (DESIGN §4, §5).
+// catalogd: versioned dataset manifests over storaged (DESIGN §4, §5, §6; ADR-005).
 
 export interface CatalogdDeps {
   config: Config
+  /** Storage to keep the catalog in; storaged over HTTP (peers.storaged) when not given. */
+  storage?: CatalogStorage
+  now?: () => string
 }
 
+/** An absent key: HEAD of it proves storaged answers without reading anything real. */
+const READY_PROBE_KEY = 'catalog/.ready'
+
 export function buildApp(deps: CatalogdDeps): App {
-  const peers = (['storaged'] as const).map((peer) => serviceClient(deps.config, peer))
-  const app = createServer({ service: 'catalogd', config: deps.config, readyChecks: peerReadyChecks(peers) })
-  app.addHook('onClose', async () => {
-    await Promise.all(peers.map((peer) => peer.close()))
+  const { config } = deps
+  const client = deps.storage ? undefined : storageClient(config)
+  const storage = deps.storage ?? (client as CatalogStorage)
+  const catalog = new Catalog(storage, {
+    maxCommitAttempts: config.catalog.max_commit_attempts,
+    manifestCacheEntries: config.catalog.manifest_cache_entries,
+    ...(deps.now ? { now: deps.now } : {}),
   })
+  const app = createServer({
+    service: 'catalogd',
+    config,
+    readyChecks: { storaged: () => storage.head(READY_PROBE_KEY) },
+  })
+  app.addHook('onClose', async () => {
+    await client?.close()
+  })
+  registerDatasetRoutes(app, catalog)
+  registerVacuumRoute(app, () => vacuum(storage, catalog, { graceMs: config.catalog.vacuum_grace_ms }))
   return app
 }

@@ -31,7 +31,7 @@ export interface Manifest {
   bytes: number
   created_at: string
   committed_at: string
-  /** Idempotency keys of the commits that produced this dataset's versions (see catalogd). */
+  /** The idempotency key of the commit that wrote this version; a later commit with it commits nothing. */
   idempotency_key?: string
   /** Set on the tombstone version written by a delete. */
   deleted?: boolean
@@ -48,6 +48,13 @@ export interface CommitRequest {
 export interface DatasetList {
   datasets: Manifest[]
   generation: number
+}
+
+export interface VacuumResult {
+  /** Keys of the data files removed. */
+  deleted: string[]
+  /** Data files left in place (referenced by some version, or younger than the grace period). */
+  kept: number
 }
 
 export interface VersionEntry {
@@ -79,13 +86,27 @@ export class CatalogClient {
     return this.#http.json({ method: 'GET', path: `${datasetPath(name)}/versions` })
   }
 
-  /** VersionConflict (409) when expected_version is stale; the new manifest otherwise. */
+  /**
+   * VersionConflict (409) when expected_version is stale; the new manifest otherwise. With an
+   * idempotency_key already in the dataset's history, the earlier manifest and no new commit.
+   */
   commit(name: string, request: CommitRequest): Promise<Manifest> {
     return this.#http.json<Manifest>({ method: 'POST', path: `${datasetPath(name)}/commits`, json: request })
   }
 
-  deleteDataset(name: string): Promise<void> {
-    return this.#http.json<void>({ method: 'DELETE', path: datasetPath(name) })
+  /** Writes a tombstone version; NotFound when absent or already deleted. Answers the tombstone. */
+  deleteDataset(name: string): Promise<Manifest> {
+    return this.#http.json<Manifest>({ method: 'DELETE', path: datasetPath(name) })
+  }
+
+  /** The global generation alone: it changes on every commit to any dataset. */
+  async generation(): Promise<number> {
+    return (await this.#http.json<{ generation: number }>({ method: 'GET', path: '/v1/catalog/generation' })).generation
+  }
+
+  /** Admin: removes unreferenced data files older than catalog.vacuum_grace_ms. */
+  vacuum(): Promise<VacuumResult> {
+    return this.#http.json<VacuumResult>({ method: 'POST', path: '/v1/catalog/vacuum', json: {} })
   }
 
   health(): Promise<string> {

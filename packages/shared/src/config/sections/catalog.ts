@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// [catalog]: catalogd's commit protocol and vacuum.
+// [catalog]: catalogd's commit protocol, manifest cache and vacuum (ADR-005).
 export const catalogSectionSchema = z.strictObject({
   /** Unreferenced data files younger than this are kept: an ingest may be about to commit them. */
   vacuum_grace_ms: z
@@ -8,4 +8,8 @@ export const catalogSectionSchema = z.strictObject({
     .int()
     .nonnegative()
     .default(24 * 60 * 60 * 1000),
+  /** Lost create-only races a commit re-applies before it gives up with 409 version_conflict. */
+  max_commit_attempts: z.number().int().positive().default(64),
+  /** Committed manifests kept in memory (they are immutable, so the cache never goes stale). */
+  manifest_cache_entries: z.number().int().positive().default(10_000),
 })

@@ -1,0 +1,105 @@
+import { assertValidName, NotFound } from '@lakehouse/shared'
+import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakehouse/shared/clients/catalog.ts'
+import { type CommitDeps, commitManifest, deleteDataset } from './commit.ts'
+import { IdempotencyIndex } from './idempotency.ts'
+import { ManifestStore } from './manifest-store.ts'
+import type { CatalogStorage } from './storage-port.ts'
+
+// The catalog as the routes see it: versioned dataset manifests in storage (DESIGN §5, §6).
+// Nothing here outlives a restart that storage does not hold; every answer is read from storage,
+// with committed manifests (immutable) served from memory once read.
+
+export interface CatalogOptions {
+  maxCommitAttempts: number
+  manifestCacheEntries: number
+  now?: () => string
+}
+
+/** Manifests fetched at once when a listing needs many (a bound on fan-out, not on correctness). */
+const READ_CONCURRENCY = 16
+
+async function readAll<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = []
+  for (let i = 0; i < items.length; i += READ_CONCURRENCY) {
+    out.push(...(await Promise.all(items.slice(i, i + READ_CONCURRENCY).map(read))))
+  }
+  return out
+}
+
+export class Catalog {
+  readonly #store: ManifestStore
+  readonly #commit: CommitDeps
+
+  constructor(storage: CatalogStorage, options: CatalogOptions) {
+    this.#store = new ManifestStore(storage, options.manifestCacheEntries)
+    const idempotency = new IdempotencyIndex(storage, this.#store)
+    this.#commit = {
+      storage,
+      store: this.#store,
+      idempotency,
+      maxAttempts: options.maxCommitAttempts,
+      ...(options.now ? { now: options.now } : {}),
+    }
+  }
+
+  /**
+   * Latest manifests of live datasets, and the generation: the number of manifest objects, which
+   * every commit (create, append, replace, delete) raises by exactly one (ADR-005).
+   */
+  async listDatasets(): Promise<DatasetList> {
+    const { latest, total } = await this.#store.snapshot()
+    const names = [...latest.keys()].filter((name) => (latest.get(name) as number) > 0).sort()
+    const manifests = await readAll(names, (name) => this.#store.read(name, latest.get(name) as number))
+    const datasets = manifests.filter((m): m is Manifest => m !== undefined && !m.deleted)
+    return { datasets, generation: total }
+  }
+
+  async generation(): Promise<number> {
+    return (await this.#store.snapshot()).total
+  }
+
+  /** The latest version, or the given one; NotFound when absent, deleted, or a tombstone. */
+  async getManifest(name: string, version?: number): Promise<Manifest> {
+    assertValidName(name, 'dataset name')
+    const manifest = version === undefined ? await this.#store.latest(name) : await this.#store.read(name, version)
+    if (!manifest) {
+      throw new NotFound(version === undefined ? `dataset ${name} does not exist` : `${name} has no version ${version}`)
+    }
+    if (manifest.deleted) throw new NotFound(`dataset ${name} is deleted (version ${manifest.version})`)
+    return manifest
+  }
+
+  /** Every version, deleted ones included: history stays readable after a delete. */
+  async listVersions(name: string): Promise<{ name: string; versions: VersionEntry[] }> {
+    assertValidName(name, 'dataset name')
+    const numbers = await this.#store.versions(name)
+    if (numbers.length === 0) throw new NotFound(`dataset ${name} does not exist`)
+    const manifests = await readAll(numbers, (version) => this.#store.read(name, version))
+    const versions = manifests
+      .filter((m): m is Manifest => m !== undefined)
+      .map((m) => ({
+        version: m.version,
+        operation: m.operation,
+        row_count: m.row_count,
+        committed_at: m.committed_at,
+      }))
+    return { name, versions }
+  }
+
+  async commit(name: string, request: CommitRequest): Promise<Manifest> {
+    assertValidName(name, 'dataset name')
+    return commitManifest(this.#commit, name, request)
+  }
+
+  async deleteDataset(name: string): Promise<Manifest> {
+    assertValidName(name, 'dataset name')
+    return deleteDataset(this.#commit, name)
+  }
+
+  /** Every committed version of `name`, oldest first (vacuum reads them all). */
+  async history(name: string): Promise<Manifest[]> {
+    const numbers = await this.#store.versions(name)
+    const manifests = await readAll(numbers, (version) => this.#store.read(name, version))
+    return manifests.filter((m): m is Manifest => m !== undefined)
+  }
+}

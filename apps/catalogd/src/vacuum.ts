@@ -1,0 +1,44 @@
+import type { VacuumResult } from '@lakehouse/shared/clients/catalog.ts'
+import type { ObjectInfo } from '@lakehouse/shared/clients/storage.ts'
+import type { Catalog } from './catalog.ts'
+import { DATASETS_PREFIX, dataFileOwner } from './layout.ts'
+import type { CatalogStorage } from './storage-port.ts'
+
+// Vacuum removes the orphans of failed or abandoned commits: data files under datasets/<name>/data/
+// that no manifest version of <name> references (history included, so time travel keeps working)
+// and that are older than the grace period, which shields files an ingest wrote but has not yet
+// committed. Manifests are never removed.
+
+export interface VacuumOptions {
+  graceMs: number
+  now?: () => number
+}
+
+async function dataFilesByDataset(storage: CatalogStorage): Promise<Map<string, ObjectInfo[]>> {
+  const byName = new Map<string, ObjectInfo[]>()
+  for await (const object of storage.list(DATASETS_PREFIX)) {
+    const owner = dataFileOwner(object.key)
+    if (!owner) continue
+    const files = byName.get(owner) ?? []
+    files.push(object)
+    byName.set(owner, files)
+  }
+  return byName
+}
+
+export async function vacuum(storage: CatalogStorage, catalog: Catalog, options: VacuumOptions): Promise<VacuumResult> {
+  const cutoff = (options.now ?? Date.now)() - options.graceMs
+  const result: VacuumResult = { deleted: [], kept: 0 }
+  for (const [name, files] of await dataFilesByDataset(storage)) {
+    const referenced = new Set((await catalog.history(name)).flatMap((m) => m.files.map((f) => f.key)))
+    for (const file of files) {
+      if (referenced.has(file.key) || Date.parse(file.last_modified) > cutoff) {
+        result.kept++
+        continue
+      }
+      await storage.delete(file.key)
+      result.deleted.push(file.key)
+    }
+  }
+  return result
+}
