@@ -82,6 +82,18 @@ describe('gateway forwarding', () => {
     expect(seen[0]?.headers['if-none-match']).toBe('*')
   })
 
+  it('forwards an upload that asks Expect: 100-continue (curl does above 1 MiB)', async () => {
+    const app = await gateway()
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/v1/storage/objects/big.bin',
+      payload: Buffer.alloc(2 * 1024 * 1024, 1),
+      headers: { 'content-type': 'application/octet-stream', expect: '100-continue' },
+    })
+    expect(res.statusCode).toBe(201)
+    expect(seen[0]?.bytes).toBe(2 * 1024 * 1024)
+  })
+
   it('routes both observerd prefixes (/v1/observer and /v1/memory)', async () => {
     const app = await gateway()
     await app.inject({ method: 'POST', url: '/v1/observer/reviews', payload: { a: 1 } })
