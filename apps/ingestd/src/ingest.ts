@@ -1,0 +1,244 @@
+import { createReadStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import { AlreadyExists, type App, assertValidName, LakehouseError, NotFound, VersionConflict } from '@lakehouse/shared'
+import type { DataFile, Manifest, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
+import { ulid } from 'ulid'
+import { type CommitPlan, type IngestMode, planCommit } from './commit-plan.ts'
+import { describeUpload, type ParquetFile, type UploadSource, writeParquet } from './conversion.ts'
+import { assertIdempotencyKey, commitKeyOf, fingerprintOf, IdempotencyLedger } from './idempotency.ts'
+import { PhaseClock } from './phase-clock.ts'
+import type { Catalog, IngestAnswer, ObjectStore } from './ports.ts'
+import { type CsvOptions, resolveFormat, type SourceFormat } from './source-format.ts'
+import { assertDeclaredSize, receiveUpload } from './upload.ts'
+import { createWorkspace, type Workspace } from './workspace.ts'
+
+// One ingest, start to end: body → temp file → DuckDB → Parquet files → storaged (create-only, new
+// ulid keys) → one catalog commit. Nothing is visible before the commit, and the commit is the last
+// step, so any failure leaves the dataset as it was. The temp folder goes whatever happens; data
+// files of a commit catalogd refused are deleted, those of a commit whose outcome is unknown (a
+// timeout) are left for the vacuum, because the commit may have landed.
+
+export interface IngestRequest {
+  dataset: string
+  format?: SourceFormat
+  contentType?: string
+  mode: IngestMode
+  csv: CsvOptions
+  idempotencyKey?: string
+  /** The content-length header, when the client sent one: refused early when over the cap. */
+  declaredLength?: string
+  body: Readable | undefined
+}
+
+export interface IngestLimits {
+  tmpDir: string
+  maxUploadBytes: number
+  maxFileBytes: number
+}
+
+const MAX_ATTEMPTS = 3
+
+/** What an Idempotency-Key decided before conversion: nothing, when the request has none. */
+interface KeyClaim {
+  isRetry: boolean
+  earlier?: IngestAnswer
+  fingerprint: string
+  commitKey: string | undefined
+}
+
+const NO_KEY: KeyClaim = { isRetry: false, fingerprint: '', commitKey: undefined }
+
+type Logger = App['log']
+
+export class Ingestor {
+  readonly #engine: DuckDBInstance
+  readonly #store: ObjectStore
+  readonly #catalog: Catalog
+  readonly #ledger: IdempotencyLedger
+  readonly #limits: IngestLimits
+  readonly #log: Logger
+
+  constructor(deps: {
+    engine: DuckDBInstance
+    store: ObjectStore
+    catalog: Catalog
+    limits: IngestLimits
+    log: Logger
+  }) {
+    this.#engine = deps.engine
+    this.#store = deps.store
+    this.#catalog = deps.catalog
+    this.#ledger = new IdempotencyLedger(deps.store)
+    this.#limits = deps.limits
+    this.#log = deps.log
+  }
+
+  async ingest(request: IngestRequest): Promise<IngestAnswer> {
+    const dataset = assertValidName(request.dataset, 'dataset')
+    const format = resolveFormat(request.format, request.contentType)
+    assertIdempotencyKey(request.idempotencyKey)
+    assertDeclaredSize(request.declaredLength, this.#limits.maxUploadBytes)
+    const workspace = await createWorkspace(this.#limits.tmpDir)
+    const clock = new PhaseClock()
+    try {
+      const key = request.idempotencyKey
+      const upload = await receiveUpload(request.body, workspace.uploadPath, this.#limits.maxUploadBytes, {
+        isHashed: key !== undefined,
+      })
+      clock.mark('receive')
+      const claim = key === undefined ? NO_KEY : await this.#claim(key, { ...request, dataset, format }, upload.sha256)
+      if (claim.earlier) return claim.earlier
+      const source: UploadSource = { format, path: workspace.uploadPath, csv: request.csv }
+      const answer = await this.#convertAndCommit(dataset, request.mode, source, workspace, claim, clock)
+      if (key !== undefined) await this.#recordQuietly(key, claim.fingerprint, answer)
+      const { version, rows_ingested } = answer
+      this.#log.info({ dataset, version, rows_ingested, bytes: upload.bytes, ms: clock.ms }, 'ingested')
+      return answer
+    } finally {
+      await workspace.remove()
+    }
+  }
+
+  async #claim(
+    key: string,
+    request: { dataset: string; format: SourceFormat; mode: IngestMode; csv: CsvOptions },
+    bodySha256: string | undefined,
+  ): Promise<KeyClaim> {
+    const { dataset, format, mode, csv } = request
+    const fingerprint = fingerprintOf({ dataset, format, mode, csv, bodySha256: `${bodySha256}` })
+    const claim = await this.#ledger.claim(key, fingerprint, dataset)
+    return { ...claim, fingerprint, commitKey: commitKeyOf(key, fingerprint) }
+  }
+
+  async #convertAndCommit(
+    dataset: string,
+    mode: IngestMode,
+    source: UploadSource,
+    workspace: Workspace,
+    idempotency: KeyClaim,
+    clock: PhaseClock,
+  ): Promise<IngestAnswer> {
+    const conn = await this.#engine.connect()
+    try {
+      const uploaded = await describeUpload(conn, source)
+      clock.mark('describe')
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.#currentManifest(dataset)
+        const plan = planCommit(dataset, mode, current, uploaded, { isRetry: idempotency.isRetry })
+        try {
+          const { commitKey } = idempotency
+          return await this.#writeAndCommit(conn, dataset, plan, source, uploaded, workspace, commitKey, clock)
+        } catch (err) {
+          // Lost a race: someone committed between our read of the manifest and our commit.
+          const isRace = err instanceof VersionConflict || (err instanceof AlreadyExists && mode !== 'create')
+          if (!isRace || attempt >= MAX_ATTEMPTS) throw err
+          this.#log.info({ dataset, attempt }, 'ingest commit lost a race; planning again')
+        }
+      }
+    } finally {
+      conn.closeSync()
+    }
+  }
+
+  async #writeAndCommit(
+    conn: DuckDBConnection,
+    dataset: string,
+    plan: CommitPlan,
+    source: UploadSource,
+    uploaded: readonly SchemaField[],
+    workspace: Workspace,
+    commitKey: string | undefined,
+    clock: PhaseClock,
+  ): Promise<IngestAnswer> {
+    await rm(workspace.outputDir, { recursive: true, force: true })
+    const parquet = await writeParquet(
+      conn,
+      source,
+      uploaded,
+      plan.schema,
+      workspace.outputDir,
+      this.#limits.maxFileBytes,
+    )
+    clock.mark('convert')
+    const files = await this.#uploadFiles(dataset, parquet)
+    clock.mark('store')
+    let manifest: Manifest
+    try {
+      manifest = await this.#catalog.commit(dataset, {
+        ...plan,
+        files,
+        ...(commitKey === undefined ? {} : { idempotency_key: commitKey }),
+      })
+    } catch (err) {
+      if (err instanceof LakehouseError && err.status >= 400 && err.status < 500) await this.#deleteQuietly(files)
+      throw err
+    }
+    clock.mark('commit')
+    const ours = new Set(files.map((f) => f.key))
+    if (manifest.files.some((f) => ours.has(f.key))) {
+      return { dataset, version: manifest.version, rows_ingested: sum(files), schema: manifest.schema, files }
+    }
+    // catalogd already held a commit with this idempotency key: answer with that one, drop ours.
+    await this.#deleteQuietly(files)
+    return this.#answerOfEarlierCommit(manifest)
+  }
+
+  async #answerOfEarlierCommit(manifest: Manifest): Promise<IngestAnswer> {
+    let files = manifest.files
+    if (manifest.operation === 'append' && manifest.version > 1) {
+      const before = new Set(
+        (await this.#catalog.getManifest(manifest.name, manifest.version - 1)).files.map((f) => f.key),
+      )
+      files = files.filter((f) => !before.has(f.key))
+    }
+    return {
+      dataset: manifest.name,
+      version: manifest.version,
+      rows_ingested: sum(files),
+      schema: manifest.schema,
+      files,
+    }
+  }
+
+  async #uploadFiles(dataset: string, parquet: readonly ParquetFile[]): Promise<DataFile[]> {
+    const files: DataFile[] = []
+    try {
+      for (const file of parquet) {
+        const key = `datasets/${dataset}/data/${ulid()}.parquet`
+        await this.#store.putIfAbsent(key, createReadStream(file.path), { contentLength: file.bytes })
+        files.push({ key, rows: file.rows, bytes: file.bytes })
+      }
+    } catch (err) {
+      await this.#deleteQuietly(files)
+      throw err
+    }
+    return files
+  }
+
+  async #currentManifest(dataset: string): Promise<Manifest | undefined> {
+    try {
+      return await this.#catalog.getManifest(dataset)
+    } catch (err) {
+      if (err instanceof NotFound) return undefined
+      throw err
+    }
+  }
+
+  async #deleteQuietly(files: readonly DataFile[]): Promise<void> {
+    for (const file of files) {
+      // An orphan that cannot be deleted now is the vacuum's: it is never referenced, never read.
+      await this.#store.delete(file.key).catch((err) => this.#log.warn({ err, key: file.key }, 'orphan data file left'))
+    }
+  }
+
+  async #recordQuietly(key: string, fingerprint: string, answer: IngestAnswer): Promise<void> {
+    // The commit is done; without the record a retry still finds it through the catalog's key.
+    await this.#ledger
+      .record(key, fingerprint, answer)
+      .catch((err) => this.#log.warn({ err }, 'idempotency record not stored'))
+  }
+}
+
+const sum = (files: readonly DataFile[]) => files.reduce((n, f) => n + f.rows, 0)

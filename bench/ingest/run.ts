@@ -1,0 +1,146 @@
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Readable } from 'node:stream'
+import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+// bench/ is not a workspace package: DuckDB comes through ingestd's own engine module, so the
+// in-process baseline runs the very engine build and settings that ingestd runs.
+import { openEngine } from '../../apps/ingestd/src/duckdb-engine.ts'
+import { writeStaffingCsv } from '../lib/staffing.ts'
+
+// bench/ingest: the staffing CSV ingested over HTTP through the gateway (gateway → ingestd →
+// DuckDB → storaged → catalogd) against DuckDB converting the same file to ZSTD Parquet in-process.
+// Reports rows/s of each, their ratio (aim ≥ 0.7) and ingestd's peak RSS (VmHWM), measured on a
+// fresh ingestd per size so that it shows whether memory grows with the file.
+// LH_BENCH_QUICK=1: 10k and 50k rows. Otherwise 250k and 1M rows (~170 MB).
+
+const QUICK = process.env.LH_BENCH_QUICK === '1'
+const SIZES = QUICK ? [10_000, 50_000] : [250_000, 1_000_000]
+const REPO = resolve(import.meta.dirname, '../..')
+
+interface Row {
+  rows: number
+  csv_mb: number
+  inprocess_s: number
+  inprocess_rows_per_s: number
+  http_s: number
+  http_rows_per_s: number
+  ratio: number
+  ingestd_idle_rss_mb: number
+  ingestd_peak_rss_mb: number
+  ingestd_phase_ms: Record<string, number>
+}
+
+function phasesOf(log: string): Record<string, number> {
+  const line = log.split('\n').find((l) => l.includes('"msg":"ingested"'))
+  return line ? (JSON.parse(line) as { ms: Record<string, number> }).ms : {}
+}
+
+/** VmHWM (peak) or VmRSS (now) of a process, in MB. */
+function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0)
+  return Math.round(kb / 1024)
+}
+
+async function convertInProcess(csv: string, out: string, tmpDir: string): Promise<number> {
+  const engine = await openEngine({ tmpDir, memoryLimit: '1GB' })
+  const conn = await engine.connect()
+  const started = performance.now()
+  await conn.run(
+    `COPY (SELECT * FROM read_csv('${csv}', skip=0)) TO '${out}' (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES 134217728)`,
+  )
+  const seconds = (performance.now() - started) / 1000
+  conn.closeSync()
+  engine.closeSync()
+  return seconds
+}
+
+async function ingestOverHttp(gatewayUrl: string, dataset: string, csv: string): Promise<number> {
+  const started = performance.now()
+  const res = await fetch(`${gatewayUrl}/v1/ingest/${dataset}?format=csv&mode=replace`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', 'content-length': String(statSync(csv).size) },
+    body: Readable.toWeb(createReadStream(csv)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit)
+  const answer = (await res.json()) as { rows_ingested?: number }
+  const seconds = (performance.now() - started) / 1000
+  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(answer)}`)
+  return seconds
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lh-bench-ingest-'))
+  const daemons: DaemonProcess[] = []
+  try {
+    const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' }
+    const storaged = await startDaemon('storaged', { env })
+    daemons.push(storaged)
+    const catalogd = await startDaemon('catalogd', { env: { ...env, LH_PEERS_STORAGED: storaged.url } })
+    daemons.push(catalogd)
+    const peers = { LH_PEERS_STORAGED: storaged.url, LH_PEERS_CATALOGD: catalogd.url }
+    const results: Row[] = []
+    for (const rows of SIZES) {
+      const csv = join(work, `staffing-${rows}.csv`)
+      const bytes = await writeStaffingCsv(csv, rows)
+      const inprocess = await convertInProcess(csv, join(work, `inprocess-${rows}`), work)
+      // A fresh ingestd (and gateway) per size: VmHWM is the process's own high-water mark.
+      // info level for ingestd: its "ingested" line carries the time of each phase.
+      const ingestd = await startDaemon('ingestd', { env: { ...env, ...peers, LH_LOG_LEVEL: 'info' } })
+      const gateway = await startDaemon('gateway', { env: { ...env, ...peers, LH_PEERS_INGESTD: ingestd.url } })
+      const idle = rssMb(ingestd.child.pid as number, 'VmHWM')
+      const http = await ingestOverHttp(gateway.url, `staffing_${rows}`, csv)
+      const rss = rssMb(ingestd.child.pid as number, 'VmHWM')
+      const phases = phasesOf(ingestd.output())
+      await gateway.stop()
+      await ingestd.stop()
+      results.push({
+        rows,
+        csv_mb: Math.round(bytes / 1e5) / 10,
+        inprocess_s: round(inprocess),
+        inprocess_rows_per_s: Math.round(rows / inprocess),
+        http_s: round(http),
+        http_rows_per_s: Math.round(rows / http),
+        ratio: round(inprocess / http),
+        ingestd_idle_rss_mb: idle,
+        ingestd_peak_rss_mb: rss,
+        ingestd_phase_ms: phases,
+      })
+      rmSync(csv)
+    }
+    report(results)
+  } finally {
+    for (const d of daemons.reverse()) await d.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000
+
+function report(results: Row[]): void {
+  console.log(`\n## ingest (${QUICK ? 'QUICK' : 'full'}): staffing CSV → ZSTD Parquet\n`)
+  console.log(
+    '| rows | CSV MB | DuckDB in-process s | rows/s | HTTP via gateway s | rows/s | ratio | ingestd RSS before MB | ingestd peak RSS MB | ingestd phases ms |',
+  )
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+  for (const r of results) {
+    console.log(
+      `| ${r.rows} | ${r.csv_mb} | ${r.inprocess_s} | ${r.inprocess_rows_per_s} | ${r.http_s} | ${r.http_rows_per_s} | ${r.ratio} | ${r.ingestd_idle_rss_mb} | ${r.ingestd_peak_rss_mb} | ${Object.entries(
+        r.ingestd_phase_ms,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} |`,
+    )
+  }
+  const out = join(REPO, 'bench/results')
+  mkdirSync(out, { recursive: true })
+  const file = join(out, 'ingest.json')
+  writeFileSync(
+    file,
+    `${JSON.stringify({ bench: 'ingest', quick: QUICK, at: new Date().toISOString(), results }, null, 2)}\n`,
+  )
+  console.log(`\nwrote ${file}`)
+}
+
+await main()
