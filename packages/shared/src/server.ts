@@ -4,7 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { registerAuth } from './auth.ts'
 import type { Config } from './config/schema.ts'
-import { registerErrorHandlers } from './error-handler.ts'
+import { errorBody, registerErrorHandlers } from './error-handler.ts'
+import { InvalidRequest } from './errors.ts'
 import { type ReadyChecks, registerHealth } from './health.ts'
 import { loggerOptions } from './logging.ts'
 import { runWithRequestId } from './request-context.ts'
@@ -38,6 +39,10 @@ export function createServer(options: CreateServerOptions): App {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false },
+    // A URL the router cannot decode (%zz, overlong UTF-8) still gets the one error shape.
+    frameworkErrors: (err, req, reply) => {
+      reply.header('x-request-id', req.id).status(400).send(errorBody(new InvalidRequest(err.message), req.id))
+    },
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)

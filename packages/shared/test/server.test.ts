@@ -170,3 +170,22 @@ describe('error registry', () => {
     }
   })
 })
+
+describe('undecodable URLs', () => {
+  it('answers a URL the router cannot decode with 400 invalid_request in the error shape', async () => {
+    const app = build()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (app.server.address() as { port: number }).port
+    try {
+      for (const path of ['/v1/things/%zz', '/v1/things/%c0%ae']) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`)
+        const body = (await res.json()) as { error: { code: string; request_id: string } }
+        expect(res.status, path).toBe(400)
+        expect(body.error.code).toBe('invalid_request')
+        expect(body.error.request_id).toBe(res.headers.get('x-request-id'))
+      }
+    } finally {
+      await app.close()
+    }
+  })
+})
