@@ -1,11 +1,29 @@
 import { type App, type Config, createServer } from '@lakehouse/shared'
+import type { ObjectBackend } from './backend.ts'
+import { ObjectService } from './objects.ts'
+import { registerListRoute } from './routes/list.ts'
+import { registerObjectRoutes } from './routes/objects.ts'
 
-// storaged: wiring only, so far. Its routes arrive with its own issue (DESIGN §4, §5).
+// storaged: objects on a local folder or S3 (DESIGN §4, §5 "storage"). The backend is opened by
+// the caller (main.ts via openBackend, or a test) and closed with the app.
 
 export interface StoragedDeps {
   config: Config
+  backend: ObjectBackend
 }
 
-export function buildApp(deps: StoragedDeps): App {
-  return createServer({ service: 'storaged', config: deps.config })
+export async function buildApp(deps: StoragedDeps): Promise<App> {
+  const { config, backend } = deps
+  const app = createServer({
+    service: 'storaged',
+    config,
+    readyChecks: { [`backend_${backend.kind}`]: () => backend.check() },
+  })
+  const objects = new ObjectService(backend, config.storage.max_object_bytes)
+  await registerObjectRoutes(app, objects)
+  registerListRoute(app, objects)
+  app.addHook('onClose', async () => {
+    await backend.close()
+  })
+  return app
 }

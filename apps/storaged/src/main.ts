@@ -1,4 +1,5 @@
 import { runDaemon } from '@lakehouse/shared'
 import { buildApp } from './app.ts'
+import { openBackendOrExit } from './backend-factory.ts'
 
-await runDaemon('storaged', (config) => buildApp({ config }))
+await runDaemon('storaged', async (config) => buildApp({ config, backend: await openBackendOrExit(config) }))

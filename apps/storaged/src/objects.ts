@@ -1,0 +1,95 @@
+import type { Readable } from 'node:stream'
+import { InvalidRequest, PayloadTooLarge } from '@lakehouse/shared'
+import type { ObjectBackend, ObjectInfo, ObjectRead, PutCondition } from './backend.ts'
+import { assertValidKey, assertValidPrefix, keyFromUrl } from './key.ts'
+import { parseRange } from './range.ts'
+
+// storaged's domain: what a request means once its schema passed. Keys come from the raw URL and
+// are judged here, once; then the backend does the work. Nothing here knows Fastify.
+
+export interface PutRequest {
+  url: string
+  body: Readable
+  contentLength: string | undefined
+  ifNoneMatch: string | undefined
+  ifMatch: string | undefined
+}
+
+export interface ObjectJson {
+  key: string
+  size: number
+  etag: string
+  last_modified: string
+}
+
+export interface ListJson {
+  objects: ObjectJson[]
+  next_cursor: string | null
+}
+
+export function conditionFrom(ifNoneMatch: string | undefined, ifMatch: string | undefined): PutCondition {
+  if (ifNoneMatch && ifMatch) throw new InvalidRequest('send If-None-Match or If-Match, not both')
+  if (ifNoneMatch) return { kind: 'absent' }
+  if (ifMatch) return { kind: 'match', etag: ifMatch }
+  return { kind: 'none' }
+}
+
+export function objectJson(info: ObjectInfo): ObjectJson {
+  return { key: info.key, size: info.size, etag: info.etag, last_modified: info.lastModified.toISOString() }
+}
+
+/** Status and headers of a GET or HEAD answer. */
+export function readHeaders(info: ObjectInfo, read?: ObjectRead): { status: number; headers: Record<string, string> } {
+  const headers: Record<string, string> = {
+    etag: info.etag,
+    'last-modified': info.lastModified.toUTCString(),
+    'accept-ranges': 'bytes',
+    'content-type': 'application/octet-stream',
+    'content-length': String(info.size),
+  }
+  const range = read?.range
+  if (!range) return { status: 200, headers }
+  headers['content-length'] = String(range.end - range.start + 1)
+  headers['content-range'] = `bytes ${range.start}-${range.end}/${info.size}`
+  return { status: 206, headers }
+}
+
+export class ObjectService {
+  readonly backend: ObjectBackend
+  readonly maxBytes: number
+
+  constructor(backend: ObjectBackend, maxBytes: number) {
+    this.backend = backend
+    this.maxBytes = maxBytes
+  }
+
+  async put(request: PutRequest): Promise<{ key: string; etag: string; size: number }> {
+    const key = keyFromUrl(request.url)
+    const condition = conditionFrom(request.ifNoneMatch, request.ifMatch)
+    // Refuse a declared oversize body before reading a byte of it; undeclared ones are counted.
+    if (request.contentLength !== undefined && Number(request.contentLength) > this.maxBytes) {
+      throw new PayloadTooLarge(`object is larger than the ${this.maxBytes}-byte cap`)
+    }
+    const info = await this.backend.put(key, request.body, condition, this.maxBytes)
+    return { key: info.key, etag: info.etag, size: info.size }
+  }
+
+  get(url: string, range: string | undefined): Promise<ObjectRead> {
+    return this.backend.get(keyFromUrl(url), parseRange(range))
+  }
+
+  head(url: string): Promise<ObjectInfo> {
+    return this.backend.head(keyFromUrl(url))
+  }
+
+  delete(url: string): Promise<void> {
+    return this.backend.delete(keyFromUrl(url))
+  }
+
+  async list(prefix: string, cursor: string | undefined, limit: number): Promise<ListJson> {
+    assertValidPrefix(prefix)
+    if (cursor !== undefined) assertValidKey(cursor)
+    const page = await this.backend.list(prefix, cursor, limit)
+    return { objects: page.objects.map(objectJson), next_cursor: page.nextCursor }
+  }
+}

@@ -1,0 +1,130 @@
+import { readdirSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import type { App } from '@lakehouse/shared'
+import { testConfig } from '@lakehouse/shared/testing/config.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
+import { FsBackend } from '../src/fs-backend.ts'
+import { assertValidKey } from '../src/key.ts'
+
+// Rule: no key escapes the storage root (issue 3, DESIGN §5 key rules). Raw paths go over a real
+// socket, because inject() and fetch() would resolve dot segments before storaged ever saw them.
+
+const ESCAPES: Record<string, string> = {
+  'dot-dot segments': 'a/../../outside.txt',
+  'leading dot-dot': '../outside.txt',
+  'percent-encoded dot-dot': '%2e%2e/%2e%2e/outside.txt',
+  'mixed-case encoded dot-dot': '%2E%2e/outside.txt',
+  'encoded slash making dot-dot': '..%2f..%2foutside.txt',
+  'encoded slash inside a segment': 'a%2f..%2f..%2foutside.txt',
+  'absolute path (encoded leading slash)': '%2fetc%2fpasswd',
+  'absolute path (double slash)': '/tmp/outside.txt',
+  backslash: '..%5c..%5coutside.txt',
+  'NUL byte': 'a%00.txt',
+  'newline (control byte)': 'a%0a.txt',
+  'DEL (control byte)': 'a%7f.txt',
+  'C1 control': 'a%c2%85.txt',
+  'bidi override (format character)': 'a%e2%80%aeb.txt',
+  'fullwidth full stops': '%ef%bc%8e%ef%bc%8e/outside.txt',
+  'one-dot leaders': '%e2%80%a4%e2%80%a4/outside.txt',
+  'two-dot leader': '%e2%80%a5/outside.txt',
+  'fullwidth solidus': 'a%ef%bc%8f..%ef%bc%8foutside.txt',
+  'fullwidth reverse solidus': 'a%ef%bc%bcb.txt',
+  'trailing slash': 'a/b/',
+  'single dot segment': 'a/./b',
+  'over-long key': `${'k/'.repeat(512)}k`,
+  'over-long segment': 's'.repeat(256),
+  'reserved temp folder': '.lh-tmp/x',
+}
+
+// Fastify's router refuses these before any route runs (a param it cannot decode): still 400 and
+// nothing written, but in Fastify's own body until the server factory maps frameworkErrors.
+const REFUSED_BY_ROUTER: Record<string, string> = {
+  'overlong UTF-8 dot (invalid UTF-8)': '%c0%ae%c0%ae/outside.txt',
+  'malformed percent-encoding': 'a%zz.txt',
+}
+
+function rawPut(port: number, rawKey: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path: `/v1/storage/objects/${rawKey}`,
+        headers: { 'content-length': 1 },
+      },
+      (res) => {
+        let body = ''
+        res.on('data', (chunk) => (body += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      },
+    )
+    req.on('error', reject)
+    req.end('x')
+  })
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+}
+
+describe('key rules: no key escapes the storage root', () => {
+  let app: App
+  let port: number
+  let config: ReturnType<typeof testConfig>
+  let root: string
+  beforeAll(async () => {
+    config = testConfig()
+    // The root sits one level down, so anything written beside or above it would show in data_dir.
+    root = join(config.paths.data_dir, 'jail', 'storage')
+    app = await buildApp({ config, backend: await FsBackend.open(root) })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    port = (app.server.address() as { port: number }).port
+  })
+  afterAll(async () => {
+    await app.close()
+    config.cleanup()
+  })
+
+  for (const [name, rawKey] of Object.entries(ESCAPES)) {
+    it(`refuses ${name} with 400 invalid_key`, async () => {
+      const res = await rawPut(port, rawKey)
+      expect(res.status, res.body).toBe(400)
+      expect(JSON.parse(res.body).error.code).toBe('invalid_key')
+    })
+  }
+
+  for (const [name, rawKey] of Object.entries(REFUSED_BY_ROUTER)) {
+    it(`refuses ${name} with 400`, async () => {
+      expect((await rawPut(port, rawKey)).status).toBe(400)
+    })
+  }
+
+  it('wrote no file anywhere after every escape attempt, and a double-encoded key stays a plain name inside', async () => {
+    for (const rawKey of Object.values({ ...ESCAPES, ...REFUSED_BY_ROUTER })) await rawPut(port, rawKey)
+    expect(allFiles(config.paths.data_dir)).toEqual([])
+    const res = await rawPut(port, '%252e%252e/inside.txt')
+    expect(res.status).toBe(201)
+    expect(JSON.parse(res.body).key).toBe('%2e%2e/inside.txt')
+    expect(allFiles(config.paths.data_dir)).toEqual([join(root, '%2e%2e', 'inside.txt')])
+  })
+
+  it('accepts ordinary keys at the limits', () => {
+    for (const key of [
+      'a',
+      'a/b.c',
+      '.hidden/x',
+      'a..b',
+      '...',
+      'ünïcödé/データ',
+      'x'.repeat(255),
+      `${'k/'.repeat(511)}kk`,
+    ]) {
+      expect(assertValidKey(key)).toBe(key)
+    }
+  })
+})
