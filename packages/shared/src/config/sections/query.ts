@@ -1,16 +1,22 @@
 import { z } from 'zod'
 
-// [query]: queryd's limits and Parquet access (DESIGN §8).
+// [query]: queryd's limits, its DuckDB sandbox and Parquet access (DESIGN §8, ADR-007).
 export const querySectionSchema = z.strictObject({
   default_timeout_ms: z.number().int().positive().default(30_000),
   max_timeout_ms: z.number().int().positive().default(300_000),
   default_max_rows: z.number().int().positive().default(10_000),
+  /** Cap on the largest max_rows a request may ask for. */
+  max_rows_cap: z.number().int().positive().default(1_000_000),
+  /** SQL text above this many bytes is refused with 413 before anything parses it. */
   max_sql_bytes: z
     .number()
     .int()
     .positive()
     .default(64 * 1024),
-  memory_limit: z.string().default('2GB'),
+  memory_limit: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i, 'a size like 2GB')
+    .default('2GB'),
   threads: z.number().int().positive().default(2),
   access_mode: z.enum(['cache', 'httpfs']).default('cache'),
   /** Local Parquet cache; unset means <paths.data_dir>/cache/query. */

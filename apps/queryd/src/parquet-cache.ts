@@ -1,0 +1,185 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { LRUCache } from 'lru-cache'
+
+// The local Parquet cache of mode `cache` (ADR-007). Files come from storaged and are stored under a
+// name derived from their etag, so one content is one file however many keys point at it, and a
+// file's content never changes under a name. The cache is bounded in bytes with least-recently-used
+// eviction. A query holds a Lease on every file it may read; an evicted file that is leased stays on
+// disk until the last lease is released, so eviction never deletes a file under a running query
+// (the bound can be exceeded by the leased files meanwhile). Concurrent requests for one key share
+// one download (single flight). Files of a previous process are unknown to the index and wiped at start.
+
+const OWN_FILE = /^([0-9a-f]{40}\.parquet|\.part-[0-9a-f-]{36})$/
+
+export interface ObjectSource {
+  getStream(key: string): Promise<{ body: Readable; info: { etag: string; size: number } }>
+}
+
+interface Entry {
+  id: string
+  path: string
+  bytes: number
+  refs: number
+  evicted: boolean
+}
+
+export interface Lease {
+  /** Local path of a leased key. */
+  path: (key: string) => string
+  release: () => void
+}
+
+export interface ParquetCacheOptions {
+  dir: string
+  maxBytes: number
+  source: ObjectSource
+}
+
+export class ParquetCache {
+  readonly dir: string
+  readonly #source: ObjectSource
+  readonly #lru: LRUCache<string, Entry>
+  /** key -> file id (hash of the etag); keys are immutable data files, so this never goes stale. */
+  readonly #idByKey = new Map<string, string>()
+  readonly #inflight = new Map<string, Promise<Entry>>()
+  /** Evicted but still leased: deleted on the last release. */
+  readonly #leasedEvicted = new Map<string, Entry>()
+  fetches = 0
+
+  constructor(options: ParquetCacheOptions) {
+    this.dir = options.dir
+    this.#source = options.source
+    mkdirSync(this.dir, { recursive: true })
+    // Only files this cache names are removed: a mistaken cache_dir must never lose anything else.
+    for (const name of readdirSync(this.dir)) if (OWN_FILE.test(name)) rmSync(join(this.dir, name), { force: true })
+    this.#lru = new LRUCache<string, Entry>({
+      maxSize: options.maxBytes,
+      sizeCalculation: (entry) => Math.max(1, entry.bytes),
+      dispose: (entry) => this.#evict(entry),
+    })
+  }
+
+  /** Local paths of every key, present on disk until release(). */
+  async acquire(keys: readonly string[]): Promise<Lease> {
+    const held = new Map<string, Entry>()
+    const release = () => {
+      for (const entry of held.values()) this.#unref(entry)
+      held.clear()
+    }
+    try {
+      for (const key of new Set(keys)) {
+        let entry = await this.#entry(key)
+        // Another download may have evicted (and deleted) it between its arrival and this line.
+        while (this.#isGone(entry)) entry = await this.#entry(key)
+        entry.refs += 1
+        held.set(key, entry)
+      }
+    } catch (err) {
+      release()
+      throw err
+    }
+    return {
+      path: (key) => {
+        const entry = held.get(key)
+        if (!entry) throw new Error(`key ${key} is not part of this lease`)
+        return entry.path
+      },
+      release,
+    }
+  }
+
+  get bytes(): number {
+    return this.#lru.calculatedSize
+  }
+
+  has(key: string): boolean {
+    const id = this.#idByKey.get(key)
+    return id !== undefined && this.#lru.has(id)
+  }
+
+  async #entry(key: string): Promise<Entry> {
+    const id = this.#idByKey.get(key)
+    if (id !== undefined) {
+      const cached = this.#lru.get(id)
+      if (cached) return cached
+      const leased = this.#leasedEvicted.get(id)
+      if (leased) {
+        this.#keep(leased)
+        return leased
+      }
+    }
+    let pending = this.#inflight.get(key)
+    if (!pending) {
+      pending = this.#fetch(key).finally(() => this.#inflight.delete(key))
+      this.#inflight.set(key, pending)
+    }
+    return pending
+  }
+
+  async #fetch(key: string): Promise<Entry> {
+    const { body, info } = await this.#source.getStream(key)
+    const id = createHash('sha256').update(info.etag).digest('hex').slice(0, 40)
+    const existing = this.#lru.get(id)
+    if (existing) {
+      body.on('error', () => {}).destroy()
+      this.#idByKey.set(key, id)
+      return existing
+    }
+    this.fetches += 1
+    const path = join(this.dir, `${id}.parquet`)
+    const temp = join(this.dir, `.part-${randomUUID()}`)
+    try {
+      await pipeline(body, createWriteStream(temp))
+      renameSync(temp, path)
+    } catch (err) {
+      rmSync(temp, { force: true })
+      throw err
+    }
+    const entry: Entry = { id, path, bytes: statSync(path).size, refs: 0, evicted: false }
+    this.#idByKey.set(key, id)
+    this.#keep(entry)
+    return entry
+  }
+
+  /** Puts an entry under the LRU; one larger than the whole bound is served but kept only while leased. */
+  #keep(entry: Entry): void {
+    this.#leasedEvicted.delete(entry.id)
+    entry.evicted = false
+    this.#lru.set(entry.id, entry)
+    if (!this.#lru.has(entry.id)) {
+      entry.evicted = true
+      this.#leasedEvicted.set(entry.id, entry)
+    }
+  }
+
+  #isGone(entry: Entry): boolean {
+    return entry.evicted && !this.#leasedEvicted.has(entry.id)
+  }
+
+  #evict(entry: Entry): void {
+    entry.evicted = true
+    if (entry.refs > 0) this.#leasedEvicted.set(entry.id, entry)
+    else this.#unlink(entry)
+  }
+
+  #unref(entry: Entry): void {
+    entry.refs -= 1
+    if (entry.refs <= 0 && entry.evicted) {
+      this.#leasedEvicted.delete(entry.id)
+      this.#unlink(entry)
+    }
+  }
+
+  #unlink(entry: Entry): void {
+    // Synchronous on purpose: a re-fetch of the same content must never race a pending unlink.
+    try {
+      unlinkSync(entry.path)
+    } catch {
+      // already gone
+    }
+  }
+}

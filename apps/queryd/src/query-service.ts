@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { DuckDBInstance } from '@duckdb/node-api'
+import { type Config, dataPath } from '@lakehouse/shared'
+import { HTTPFS_MISSING, HttpfsUnavailable, httpfsFiles, redactCreds, s3SecretSql } from './httpfs.ts'
+import { type ObjectSource, ParquetCache } from './parquet-cache.ts'
+import { QueryEngine } from './query-engine.ts'
+import { isExtensionInstalled, openSandbox } from './sandbox.ts'
+import { pathRedactor } from './sql-errors.ts'
+import { type CatalogSource, listTables, type ParquetFiles, type ViewLog, ViewSet } from './views.ts'
+
+// queryd's domain assembled from its configuration: the sandboxed DuckDB instance, the Parquet
+// files (local cache or httpfs), the views, and the query engine. Free of HTTP.
+
+export interface QueryServiceDeps {
+  config: Config
+  catalog: CatalogSource
+  objects: ObjectSource
+  log: ViewLog
+}
+
+export interface QueryService {
+  engine: QueryEngine
+  views: ViewSet
+  /** The Parquet cache in mode `cache`; undefined in mode `httpfs`. */
+  cache: ParquetCache | undefined
+  tables: () => Promise<Awaited<ReturnType<typeof listTables>>>
+  close: () => void
+}
+
+interface Access {
+  files: ParquetFiles
+  cache: ParquetCache | undefined
+  allowed: string[]
+  loadExtensions: string[]
+  setupStatements: string[]
+}
+
+async function openAccess(deps: QueryServiceDeps, cacheDir: string): Promise<Access> {
+  const { config } = deps
+  if (config.query.access_mode === 'httpfs') {
+    if (!(await isExtensionInstalled('httpfs'))) throw new HttpfsUnavailable(HTTPFS_MISSING)
+    const bucket = config.storage.s3.bucket
+    return {
+      files: httpfsFiles(bucket),
+      cache: undefined,
+      allowed: [`s3://${bucket}/`],
+      loadExtensions: ['httpfs'],
+      setupStatements: [s3SecretSql(config.storage.s3)],
+    }
+  }
+  const cache = new ParquetCache({ dir: cacheDir, maxBytes: config.query.cache_max_bytes, source: deps.objects })
+  return { files: cache, cache, allowed: [`${cacheDir}/`], loadExtensions: [], setupStatements: [] }
+}
+
+export async function createQueryService(deps: QueryServiceDeps): Promise<QueryService> {
+  const { config } = deps
+  const cacheDir = dataPath(config, config.query.cache_dir, 'cache', 'query')
+  const spillDir = join(config.paths.data_dir, 'tmp', 'query-spill')
+  mkdirSync(spillDir, { recursive: true })
+  const access = await openAccess(deps, cacheDir)
+  const instance: DuckDBInstance = await openSandbox({
+    allowedDirectories: access.allowed,
+    memoryLimit: config.query.memory_limit,
+    threads: config.query.threads,
+    spillDirectory: spillDir,
+    loadExtensions: access.loadExtensions,
+    setupStatements: access.setupStatements,
+  })
+  const secrets = [config.storage.s3.access_key_id, config.storage.s3.secret_access_key, config.auth.token]
+  const paths = pathRedactor([cacheDir, config.paths.data_dir])
+  const redact = (message: string) => paths(redactCreds(message, secrets))
+  const views = new ViewSet({ instance, catalog: deps.catalog, files: access.files, log: deps.log })
+  const engine = new QueryEngine({
+    instance,
+    views,
+    redact,
+    limits: {
+      defaultTimeoutMs: config.query.default_timeout_ms,
+      maxTimeoutMs: config.query.max_timeout_ms,
+      defaultMaxRows: config.query.default_max_rows,
+      maxRowsCap: config.query.max_rows_cap,
+      maxSqlBytes: config.query.max_sql_bytes,
+    },
+  })
+  const tables = async () => {
+    await views.refresh()
+    const connection = await instance.connect()
+    try {
+      return await listTables(connection)
+    } finally {
+      connection.closeSync()
+    }
+  }
+  return { engine, views, cache: access.cache, tables, close: () => instance.closeSync() }
+}

@@ -1,0 +1,81 @@
+import { Readable } from 'node:stream'
+import type { DuckDBValue, Json } from '@duckdb/node-api'
+import { arrowStream } from './arrow-format.ts'
+import type { QueryRun, ResultColumn } from './query-engine.ts'
+import { convertJson, toCsvField } from './values.ts'
+
+// The text formats of a query result (DESIGN §5): `json` is one document and so is built whole (it
+// is bounded by max_rows); `ndjson` and `csv` are generated batch by batch as DuckDB produces them.
+
+export type Format = 'json' | 'ndjson' | 'csv' | 'arrow'
+
+export const CONTENT_TYPES: Record<Format, string> = {
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  arrow: 'application/vnd.apache.arrow.stream',
+}
+
+export interface JsonResult {
+  columns: ResultColumn[]
+  rows: Json[][]
+  row_count: number
+  truncated: boolean
+  elapsed_ms: number
+}
+
+function convertRow(run: QueryRun, row: DuckDBValue[]): Json[] {
+  return row.map((value, i) => convertJson(value, run.types[i]!))
+}
+
+export async function collectJson(run: QueryRun): Promise<JsonResult> {
+  const rows: Json[][] = []
+  for await (const batch of run.batches()) for (const row of batch) rows.push(convertRow(run, row))
+  return {
+    columns: run.columns,
+    rows,
+    row_count: rows.length,
+    truncated: run.isTruncated(),
+    elapsed_ms: Math.round((performance.now() - run.startedAt) * 100) / 100,
+  }
+}
+
+export async function* ndjsonLines(run: QueryRun): AsyncGenerator<string> {
+  for await (const batch of run.batches()) {
+    let text = ''
+    for (const row of batch) {
+      const object: Record<string, Json> = {}
+      convertRow(run, row).forEach((value, i) => {
+        object[run.keys[i]!] = value
+      })
+      text += `${JSON.stringify(object)}\n`
+    }
+    yield text
+  }
+}
+
+export async function* csvLines(run: QueryRun): AsyncGenerator<string> {
+  yield `${run.columns.map((c) => toCsvField(c.name)).join(',')}\r\n`
+  for await (const batch of run.batches()) {
+    let text = ''
+    for (const row of batch) text += `${convertRow(run, row).map(toCsvField).join(',')}\r\n`
+    yield text
+  }
+}
+
+export interface Rendered {
+  contentType: string
+  body: JsonResult | Readable
+}
+
+const STREAMS: Record<Exclude<Format, 'json'>, (run: QueryRun) => Readable> = {
+  ndjson: (run) => Readable.from(ndjsonLines(run), { objectMode: false }),
+  csv: (run) => Readable.from(csvLines(run), { objectMode: false }),
+  arrow: arrowStream,
+}
+
+/** json is built whole (bounded by max_rows); the other formats stream as DuckDB produces chunks. */
+export async function renderResult(run: QueryRun, format: Format): Promise<Rendered> {
+  if (format === 'json') return { contentType: CONTENT_TYPES.json, body: await collectJson(run) }
+  return { contentType: CONTENT_TYPES[format], body: STREAMS[format](run) }
+}

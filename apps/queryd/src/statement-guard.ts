@@ -1,0 +1,82 @@
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api'
+import { StatementType } from '@duckdb/node-api'
+import { StatementNotAllowed } from '@lakehouse/shared'
+import { noRedaction, type Redactor, toSqlError } from './sql-errors.ts'
+
+// The statement allow-list (ADR-007): the part of the sandbox DuckDB settings cannot provide.
+// 1. DuckDB's parser splits the text; exactly one statement is accepted.
+// 2. The statement is classified on the PARSED tree, before anything binds: json_serialize_sql
+//    accepts only SELECT trees (SELECT, WITH, VALUES, FROM-first, DESCRIBE, SHOW, SUMMARIZE all
+//    parse to one). Preparing is not enough on its own: binding EXPORT DATABASE already creates
+//    its folder, so nothing else is ever prepared.
+// 3. EXPLAIN is accepted only as `EXPLAIN <stmt>` where <stmt> alone passes step 2; EXPLAIN ANALYZE
+//    (or an option list) runs the statement, COPY included, so it is refused.
+// 4. Once prepared, the statement type DuckDB reports must still be SELECT or EXPLAIN.
+
+const EXPLAIN_PREFIX = /^\s*explain\s+/i
+const EXPLAIN_OPTIONS = /^\s*(analy[sz]e\b|\()/i
+const ALLOWED = 'only SELECT, WITH, VALUES, EXPLAIN, DESCRIBE, SHOW and SUMMARIZE are allowed; queryd is read-only'
+
+const NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(StatementType)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v as number, k]),
+)
+
+export function statementTypeName(type: number): string {
+  return NAMES[type] ?? `type ${type}`
+}
+
+function firstWord(sql: string): string {
+  return (/[A-Za-z]+/.exec(sql)?.[0] ?? 'this').toUpperCase()
+}
+
+/** True when DuckDB parses `sql` as exactly one SELECT tree; binds and executes nothing of it. */
+async function isSelectTree(connection: DuckDBConnection, sql: string): Promise<boolean> {
+  const check = await connection.prepare('SELECT json_serialize_sql($1::VARCHAR)')
+  check.bindVarchar(1, sql)
+  const reader = await check.runAndReadAll()
+  const parsed = JSON.parse(String(reader.getRows()[0]?.[0])) as { error?: boolean; statements?: unknown[] }
+  return parsed.error !== true && parsed.statements?.length === 1
+}
+
+async function countStatements(connection: DuckDBConnection, sql: string, redact: Redactor) {
+  try {
+    return await connection.extractStatements(sql)
+  } catch (err) {
+    throw toSqlError(err, redact)
+  }
+}
+
+async function assertParsedAllowed(connection: DuckDBConnection, sql: string): Promise<void> {
+  if (await isSelectTree(connection, sql)) return
+  const inner = sql.replace(EXPLAIN_PREFIX, '')
+  if (inner === sql) throw new StatementNotAllowed(`${firstWord(sql)} statements are not allowed: ${ALLOWED}`)
+  if (EXPLAIN_OPTIONS.test(inner) || !(await isSelectTree(connection, inner))) {
+    throw new StatementNotAllowed('only plain EXPLAIN <select> is allowed (EXPLAIN ANALYZE runs the statement)')
+  }
+}
+
+/** The one prepared, allowed statement of `sql`; StatementNotAllowed or SqlError otherwise. */
+export async function prepareAllowed(
+  connection: DuckDBConnection,
+  sql: string,
+  redact: Redactor = noRedaction,
+): Promise<DuckDBPreparedStatement> {
+  const extracted = await countStatements(connection, sql, redact)
+  if (extracted.count !== 1) {
+    throw new StatementNotAllowed(`exactly one statement per request is allowed, got ${extracted.count}`)
+  }
+  await assertParsedAllowed(connection, sql)
+  let prepared: DuckDBPreparedStatement
+  try {
+    prepared = await extracted.prepare(0)
+  } catch (err) {
+    throw toSqlError(err, redact)
+  }
+  const type = prepared.statementType
+  if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) {
+    throw new StatementNotAllowed(`${statementTypeName(type)} statements are not allowed: ${ALLOWED}`)
+  }
+  return prepared
+}

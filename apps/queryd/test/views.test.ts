@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Harness, sql, startHarness, writeParquet } from './fixtures.ts'
+
+describe('queryd views follow the catalog', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await startHarness()
+  })
+  afterAll(async () => h.close())
+
+  it('reads the catalog generation once per query, and lists manifests only when it moved', async () => {
+    await sql(h.app, { sql: 'select 1' })
+    const [calls, lists] = [h.catalog.calls, h.catalog.lists]
+    await sql(h.app, { sql: 'select 1' })
+    expect([h.catalog.calls, h.catalog.lists]).toEqual([calls + 1, lists])
+    h.catalog.drop('nothing')
+    await sql(h.app, { sql: 'select 1' })
+    expect([h.catalog.calls, h.catalog.lists]).toEqual([calls + 2, lists + 1])
+  })
+
+  it('shows a dataset committed before a query to that query', async () => {
+    const rows = await writeParquet(h.root, 'datasets/fresh/data/1.parquet', 'select 1 as a union all select 2')
+    h.catalog.commit('fresh', [{ key: 'datasets/fresh/data/1.parquet', rows }])
+    const res = await sql(h.app, { sql: 'select sum(a) from fresh' })
+    expect(res.json().rows).toEqual([[3]])
+  })
+
+  it('re-creates only the views whose manifest version changed', async () => {
+    await sql(h.app, { sql: 'select 1' })
+    const created = h.app.query.views.created
+    const rows = await writeParquet(h.root, 'datasets/other/data/1.parquet', 'select 1 as b')
+    h.catalog.commit('other', [{ key: 'datasets/other/data/1.parquet', rows }])
+    await sql(h.app, { sql: 'select 1' })
+    expect(h.app.query.views.created).toBe(created + 1)
+    await sql(h.app, { sql: 'select 1' })
+    expect(h.app.query.views.created).toBe(created + 1)
+  })
+
+  it('serves the new files of a replaced dataset', async () => {
+    const rows = await writeParquet(h.root, 'datasets/fresh/data/2.parquet', 'select 40 as a')
+    h.catalog.commit('fresh', [{ key: 'datasets/fresh/data/2.parquet', rows }])
+    expect((await sql(h.app, { sql: 'select sum(a) from fresh' })).json().rows).toEqual([[40]])
+  })
+
+  it('unions the files of a dataset by column name', async () => {
+    await writeParquet(h.root, 'datasets/multi/data/1.parquet', 'select 1 as a')
+    await writeParquet(h.root, 'datasets/multi/data/2.parquet', "select 2 as a, 'x' as extra")
+    h.catalog.commit('multi', [
+      { key: 'datasets/multi/data/1.parquet', rows: 1 },
+      { key: 'datasets/multi/data/2.parquet', rows: 1 },
+    ])
+    const res = await sql(h.app, { sql: 'select a, extra from multi order by a' })
+    expect(res.json().rows).toEqual([
+      [1, null],
+      [2, 'x'],
+    ])
+  })
+
+  it('gives a dataset without files an empty view with its columns and types', async () => {
+    h.catalog.commit(
+      'empty',
+      [],
+      [
+        { name: 'id', type: 'BIGINT', nullable: false },
+        { name: 'price', type: 'DECIMAL(18,3)', nullable: true },
+      ],
+    )
+    const res = await sql(h.app, { sql: 'select * from empty' })
+    expect(res.json().columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'price', type: 'DECIMAL(18,3)' },
+    ])
+    expect(res.json().row_count).toBe(0)
+  })
+
+  it('drops the view of a deleted dataset', async () => {
+    h.catalog.drop('other')
+    const res = await sql(h.app, { sql: 'select * from other' })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code).toBe('sql_error')
+  })
+})

@@ -1,0 +1,216 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+// bench/ is not a workspace package: DuckDB comes through queryd's own sandbox module, so the
+// in-process baseline runs the very engine build and sandbox settings that queryd runs.
+import { openSandbox } from '../../apps/queryd/src/sandbox.ts'
+import { writeStaffingCsv } from '../lib/staffing.ts'
+
+// bench/query: the staffing dataset ingested through the gateway, then three queries through the
+// gateway (gateway → queryd → DuckDB over its Parquet cache) against DuckDB in-process on the same
+// Parquet files: a group-by aggregate, a point lookup, a 100k-row NDJSON export. p50/p99 of each,
+// the p50 overhead in ms and the ratio, and the throughput of 8 concurrent clients.
+// LH_BENCH_QUICK=1: 50k rows, 20k-row export, few iterations. Otherwise 1M rows, 100k-row export.
+
+const QUICK = process.env.LH_BENCH_QUICK === '1'
+const ROWS = QUICK ? 50_000 : 1_000_000
+const EXPORT_ROWS = QUICK ? 20_000 : 100_000
+const ITERATIONS = QUICK ? 30 : 300
+const EXPORT_ITERATIONS = QUICK ? 3 : 20
+const CONCURRENCY = 8
+const THROUGHPUT_REQUESTS = QUICK ? 80 : 2_000
+const REPO = resolve(import.meta.dirname, '../..')
+
+const AGGREGATE = 'select city, role, count(*) as n, avg(rate) as avg_rate from staffing group by 1, 2 order by 1, 2'
+const LOOKUP = 'select * from staffing where id = $1'
+const EXPORT = `select * from staffing order by id limit ${EXPORT_ROWS}`
+
+type Runner = (sql: string, params?: number[]) => Promise<unknown>
+
+interface Stats {
+  p50_ms: number
+  p99_ms: number
+}
+
+interface Row {
+  query: string
+  inprocess: Stats
+  gateway: Stats
+  p50_overhead_ms: number
+  ratio_p50: number
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
+  return { p50_ms: round(at(0.5)), p99_ms: round(at(0.99)) }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100
+const randomId = () => 1 + Math.floor(Math.random() * ROWS)
+
+async function time(run: Runner, sql: string, iterations: number, params?: () => number[]): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await run(sql, params?.())
+  const samples: number[] = []
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now()
+    await run(sql, params?.())
+    samples.push(performance.now() - started)
+  }
+  return samples
+}
+
+async function throughput(run: Runner): Promise<number> {
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < THROUGHPUT_REQUESTS) {
+        const i = next++
+        await (i % 2 === 0 ? run(AGGREGATE) : run(LOOKUP, [randomId()]))
+      }
+    }),
+  )
+  return Math.round(THROUGHPUT_REQUESTS / ((performance.now() - started) / 1000))
+}
+
+function gatewayRunner(url: string): Runner {
+  return async (sql, params) => {
+    const format = sql === EXPORT ? 'ndjson' : 'json'
+    const res = await fetch(`${url}/v1/query/sql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql, params, format, max_rows: EXPORT_ROWS }),
+    })
+    const text = await res.text()
+    if (res.status !== 200) throw new Error(`query answered ${res.status}: ${text.slice(0, 300)}`)
+    return text
+  }
+}
+
+async function inProcessRunner(work: string, files: string[]) {
+  const cache = join(work, 'inprocess')
+  mkdirSync(cache, { recursive: true })
+  const instance = await openSandbox({
+    allowedDirectories: [`${cache}/`],
+    memoryLimit: '2GB',
+    threads: 2,
+    spillDirectory: join(work, 'spill'),
+  })
+  const setup = await instance.connect()
+  const paths = files.map((f) => `'${f}'`).join(', ')
+  await setup.run(`CREATE VIEW staffing AS SELECT * FROM read_parquet([${paths}], union_by_name = true)`)
+  setup.closeSync()
+  // One connection per query, as queryd does; rows read to the last one, as queryd does.
+  const run: Runner = async (sql, params) => {
+    const connection = await instance.connect()
+    try {
+      const prepared = await connection.prepare(sql)
+      if (params) prepared.bind(params)
+      const result = await prepared.stream()
+      for (;;) {
+        const chunk = await result.fetchChunk()
+        if (!chunk || chunk.rowCount === 0) break
+        chunk.getRows()
+      }
+    } finally {
+      connection.closeSync()
+    }
+  }
+  return { run, cache, close: () => instance.closeSync() }
+}
+
+async function fetchFiles(url: string, dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true })
+  const manifest = (await (await fetch(`${url}/v1/catalog/datasets/staffing`)).json()) as { files: { key: string }[] }
+  return Promise.all(
+    manifest.files.map(async (file, i) => {
+      const bytes = Buffer.from(await (await fetch(`${url}/v1/storage/objects/${file.key}`)).arrayBuffer())
+      const path = join(dir, `${i}.parquet`)
+      writeFileSync(path, bytes)
+      return path
+    }),
+  )
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lh-bench-query-'))
+  const daemons: DaemonProcess[] = []
+  try {
+    const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' }
+    const storaged = await startDaemon('storaged', { env })
+    daemons.push(storaged)
+    const catalogd = await startDaemon('catalogd', { env: { ...env, LH_PEERS_STORAGED: storaged.url } })
+    daemons.push(catalogd)
+    const peers = { LH_PEERS_STORAGED: storaged.url, LH_PEERS_CATALOGD: catalogd.url }
+    const ingestd = await startDaemon('ingestd', { env: { ...env, ...peers } })
+    daemons.push(ingestd)
+    const queryd = await startDaemon('queryd', { env: { ...env, ...peers, LH_QUERY_DEFAULT_MAX_ROWS: '100000' } })
+    daemons.push(queryd)
+    const gateway = await startDaemon('gateway', {
+      env: { ...env, ...peers, LH_PEERS_INGESTD: ingestd.url, LH_PEERS_QUERYD: queryd.url },
+    })
+    daemons.push(gateway)
+
+    const csv = join(work, 'staffing.csv')
+    await writeStaffingCsv(csv, ROWS)
+    const ingest = await fetch(`${gateway.url}/v1/ingest/staffing?format=csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: await import('node:fs/promises').then((fs) => fs.readFile(csv)),
+    })
+    if (ingest.status !== 200) throw new Error(`ingest answered ${ingest.status}: ${await ingest.text()}`)
+    rmSync(csv)
+
+    const baseline = await inProcessRunner(work, await fetchFiles(gateway.url, join(work, 'inprocess')))
+    const http = gatewayRunner(gateway.url)
+    const results: Row[] = []
+    for (const [name, sql, iterations, params] of [
+      ['group-by aggregate', AGGREGATE, ITERATIONS, undefined],
+      ['point lookup', LOOKUP, ITERATIONS, () => [randomId()]],
+      [`${EXPORT_ROWS}-row ndjson export`, EXPORT, EXPORT_ITERATIONS, undefined],
+    ] as const) {
+      const inprocess = stats(await time(baseline.run, sql, iterations, params))
+      const gatewayStats = stats(await time(http, sql, iterations, params))
+      results.push({
+        query: name,
+        inprocess,
+        gateway: gatewayStats,
+        p50_overhead_ms: round(gatewayStats.p50_ms - inprocess.p50_ms),
+        ratio_p50: round(gatewayStats.p50_ms / inprocess.p50_ms),
+      })
+    }
+    const concurrent = { inprocess_qps: await throughput(baseline.run), gateway_qps: await throughput(http) }
+    baseline.close()
+    report(results, concurrent)
+  } finally {
+    for (const d of daemons.reverse()) await d.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+function report(results: Row[], concurrent: { inprocess_qps: number; gateway_qps: number }): void {
+  console.log(
+    `\n## query (${QUICK ? 'QUICK' : 'full'}): ${ROWS} staffing rows, gateway → queryd vs DuckDB in-process\n`,
+  )
+  console.log('| query | in-process p50 ms | p99 ms | gateway p50 ms | p99 ms | p50 overhead ms | ratio (p50) |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  for (const r of results) {
+    console.log(
+      `| ${r.query} | ${r.inprocess.p50_ms} | ${r.inprocess.p99_ms} | ${r.gateway.p50_ms} | ${r.gateway.p99_ms} | ${r.p50_overhead_ms} | ${r.ratio_p50} |`,
+    )
+  }
+  console.log(
+    `\n${CONCURRENCY} concurrent clients (aggregate and lookup alternating, ${THROUGHPUT_REQUESTS} requests): ` +
+      `in-process ${concurrent.inprocess_qps} q/s, through the gateway ${concurrent.gateway_qps} q/s`,
+  )
+  const out = join(REPO, 'bench/results')
+  mkdirSync(out, { recursive: true })
+  const file = join(out, 'query.json')
+  const payload = { bench: 'query', quick: QUICK, rows: ROWS, at: new Date().toISOString(), results, concurrent }
+  writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`)
+  console.log(`\nwrote ${file}`)
+}
+
+await main()
