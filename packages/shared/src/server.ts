@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type RawServerDefault,
+} from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { registerAuth } from './auth.ts'
 import type { Config } from './config/schema.ts'
@@ -41,7 +46,11 @@ export function createServer(options: CreateServerOptions): App {
     routerOptions: { ignoreTrailingSlash: false },
     // A URL the router cannot decode (%zz, overlong UTF-8) still gets the one error shape.
     frameworkErrors: (err, req, reply) => {
-      reply.header('x-request-id', req.id).status(400).send(errorBody(new InvalidRequest(err.message), req.id))
+      const raw = reply as unknown as FastifyReply
+      raw
+        .header('x-request-id', req.id)
+        .status(400)
+        .send(errorBody(new InvalidRequest(err.message), req.id))
     },
   }).withTypeProvider<ZodTypeProvider>()
 

@@ -157,10 +157,10 @@ describe('server factory', () => {
 describe('error registry', () => {
   it('turns every error class back into itself from its code (a hop between daemons keeps the type)', async () => {
     const errors = await import('../src/errors.ts')
+    type ErrorClass = new (message: string) => InstanceType<typeof errors.LakehouseError>
     const classes = Object.values(errors).filter(
-      (v): v is new (m: string) => InstanceType<typeof errors.LakehouseError> =>
-        typeof v === 'function' && v.prototype instanceof errors.LakehouseError,
-    )
+      (v) => typeof v === 'function' && v.prototype instanceof errors.LakehouseError,
+    ) as unknown as ErrorClass[]
     expect(classes.length).toBeGreaterThan(20)
     for (const cls of classes) {
       const original = new cls('why')
