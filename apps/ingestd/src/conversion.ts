@@ -1,10 +1,9 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { ParseError } from '@lakehouse/shared'
+import { ParseError, quoteIdent, quoteLiteral } from '@lakehouse/shared'
 import type { SchemaField } from '@lakehouse/shared/clients/catalog.ts'
 import { type CsvOptions, readerSql, type SourceFormat } from './source-format.ts'
-import { quoteIdent, quoteLiteral } from './sql-literal.ts'
 
 // Upload → Parquet with DuckDB (ADR-006): DESCRIBE the reader for the upload's schema, then one
 // COPY that writes ZSTD Parquet files of at most maxFileBytes each, columns in the planned order and

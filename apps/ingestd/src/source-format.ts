@@ -1,5 +1,4 @@
-import { InvalidRequest } from '@lakehouse/shared'
-import { quoteLiteral } from './sql-literal.ts'
+import { InvalidRequest, quoteLiteral } from '@lakehouse/shared'
 
 // The upload formats and how DuckDB reads each one (ADR-006). The format comes from `format=`, or
 // from an unambiguous content type; anything else is refused rather than guessed.

@@ -1,6 +1,6 @@
 import type { Config } from '@lakehouse/shared'
+import { quoteLiteral } from '@lakehouse/shared'
 import type { Lease } from './parquet-cache.ts'
-import { quoteLiteral } from './sql-text.ts'
 import type { ParquetFiles } from './views.ts'
 
 // Mode `httpfs` (ADR-007): DuckDB reads Parquet straight from S3, when DuckDB's httpfs extension is

@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api'
-import { quoteLiteral } from './sql-text.ts'
+import { quoteLiteral } from '@lakehouse/shared'
 
 // The DuckDB instance that runs user SQL, configured once before any user statement (ADR-007):
 // extensions never autoload or autoinstall; memory and threads are bounded; external access is off

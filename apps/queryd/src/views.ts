@@ -1,8 +1,9 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { StatementType } from '@duckdb/node-api'
+import { quoteIdent, quoteLiteral } from '@lakehouse/shared'
 import type { DatasetList, Manifest } from '@lakehouse/shared/clients/catalog.ts'
 import type { Lease } from './parquet-cache.ts'
-import { quoteIdent, quoteLiteral, safeTypeName } from './sql-text.ts'
+import { safeTypeName } from './sql-text.ts'
 
 // Every dataset of the catalog is a view of its own name over its Parquet files (DESIGN §5, §8).
 // Before each query the catalog's generation is read (one cheap call); only when it moved are the

@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api'
+import { quoteIdent, quoteLiteral } from '@lakehouse/shared'
 import { describe, expect, it } from 'vitest'
-import { quoteIdent, quoteLiteral, safeTypeName } from '../src/sql-text.ts'
+import { safeTypeName } from '../src/sql-text.ts'
 
 describe('quoteIdent', () => {
   it('double-quotes and doubles inner double quotes', () => {

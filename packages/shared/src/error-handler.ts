@@ -68,7 +68,10 @@ export function errorBody(err: LakehouseError, requestId: string): ErrorBody {
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const mapped = toLakehouseError(err)
-    if (mapped.status >= 500) req.log.error({ err }, 'request failed')
+    // Only our own failures (500) are errors with a stack; a peer down or a query that ran out of
+    // time (502-504) is an expected condition, logged as a warning without the trace.
+    if (mapped.status === 500) req.log.error({ err }, 'request failed')
+    else if (mapped.status > 500) req.log.warn({ code: mapped.code, msg: mapped.message }, 'request failed upstream')
     else req.log.info({ code: mapped.code, msg: mapped.message }, 'request refused')
     reply.status(mapped.status).headers(mapped.headers).send(errorBody(mapped, req.id))
   })
