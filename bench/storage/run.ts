@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -66,12 +68,21 @@ const daemon = await startDaemon('storaged', {
   env: { LH_PATHS_DATA_DIR: join(work, 'daemon'), LH_LOG_LEVEL: 'warn' },
 })
 const client = new StorageClient(new ServiceClient({ service: 'storaged', baseUrl: daemon.url }))
+const sink = spawn(process.execPath, [join(import.meta.dirname, 'http-sink.ts')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+const [sinkPort] = (await once(sink.stdout, 'data')) as [Buffer]
+const sinkClient = new ServiceClient({
+  service: 'http-sink',
+  baseUrl: `http://127.0.0.1:${Number(sinkPort.toString())}`,
+})
 try {
   const large = Array.from({ length: LARGE_BYTES / MIB }, () => chunk)
   const put: number[] = []
   const get: number[] = []
   const dput: number[] = []
   const dget: number[] = []
+  const sput: number[] = []
   for (let rep = 0; rep < LARGE_REPS; rep++) {
     put.push(await time(() => client.put(`bench/large-${rep}`, chunks())))
     get.push(
@@ -83,6 +94,12 @@ try {
     const path = join(work, 'direct', `large-${rep}`)
     dput.push(await time(() => directWrite(path, large)))
     dget.push(await time(() => directRead(path)))
+    sput.push(
+      await time(async () => {
+        const res = await sinkClient.request({ method: 'PUT', path: '/', body: chunks() })
+        await res.body.dump()
+      }),
+    )
   }
   const mbps = (s: number) => LARGE_BYTES / MIB / s
 
@@ -119,6 +136,8 @@ try {
       put_mb_s: Math.round(mbps(best(put))),
       direct_write_mb_s: Math.round(mbps(best(dput))),
       put_ratio: Number((best(dput) / best(put)).toFixed(2)),
+      http_sink_mb_s: Math.round(mbps(best(sput))),
+      put_to_http_sink_ratio: Number((best(sput) / best(put)).toFixed(2)),
       get_mb_s: Math.round(mbps(best(get))),
       direct_read_mb_s: Math.round(mbps(best(dget))),
       get_ratio: Number((best(dget) / best(get)).toFixed(2)),
@@ -145,6 +164,9 @@ try {
   console.log('|---|---|---|---|')
   console.log(`| PUT (fsync) | ${l.put_mb_s} | ${l.direct_write_mb_s} | ${l.put_ratio} |`)
   console.log(`| GET | ${l.get_mb_s} | ${l.direct_read_mb_s} | ${l.get_ratio} |`)
+  console.log(
+    `\nTransport ceiling: a bare node:http server discarding the same PUT takes ${l.http_sink_mb_s} MB/s; storaged's PUT is ${l.put_to_http_sink_ratio} of it.`,
+  )
   console.log(`\nstoraged peak RSS after ${LARGE_REPS} × 64 MiB: ${l.storaged_peak_rss_mb} MB\n`)
   console.log(`| 4 KiB object (${SMALL_OPS} ops) | storaged p50 ms | storaged p99 ms | direct p50 ms | direct p99 ms |`)
   console.log('|---|---|---|---|---|')
@@ -157,5 +179,7 @@ try {
 } finally {
   await client.close()
   await daemon.stop()
+  await sinkClient.close()
+  sink.kill()
   rmSync(work, { recursive: true, force: true })
 }

@@ -5,6 +5,9 @@ import { PayloadTooLarge } from '@lakehouse/shared'
 // Counts (and optionally hashes) the bytes of an upload as they stream past, and fails the stream
 // the moment the count passes the cap: the cap holds whether or not a content-length was sent.
 
+/** Bytes buffered between the socket and the disk per upload; bounds memory per PUT. */
+export const STREAM_BUFFER_BYTES = 4 * 1024 * 1024
+
 export interface ByteMeterOptions {
   /** Bytes to emit after the last body byte, made from the body's sha256 and length. */
   trailer?: (sha256: Buffer, bytes: number) => Buffer
@@ -17,7 +20,9 @@ export class ByteMeter extends Transform {
   readonly #trailer: ByteMeterOptions['trailer']
 
   constructor(maxBytes: number, options: ByteMeterOptions = {}) {
-    super()
+    // A deep buffer lets the socket keep filling while the disk write of earlier chunks is in
+    // flight; with the 16 KiB default every 64 KiB socket chunk paused the upload (ADR-002).
+    super({ highWaterMark: STREAM_BUFFER_BYTES })
     this.#maxBytes = maxBytes
     this.#trailer = options.trailer
     this.#hash = options.trailer ? createHash('sha256') : undefined

@@ -14,7 +14,7 @@ import type {
   PutCondition,
   RangeSpec,
 } from './backend.ts'
-import { meterStream } from './byte-meter.ts'
+import { meterStream, STREAM_BUFFER_BYTES } from './byte-meter.ts'
 import { walkKeys } from './fs-listing.ts'
 import { encodeTrailer, readTrailer } from './fs-trailer.ts'
 import { RESERVED_TOP } from './key.ts'
@@ -117,7 +117,7 @@ export class FsBackend implements ObjectBackend {
     try {
       const meter = meterStream(body, maxBytes, { trailer: encodeTrailer })
       // flush: the file is fsynced before it is closed, so the rename below publishes whole bytes.
-      await pipeline(meter, createWriteStream(tmp, { flags: 'wx', flush: true }))
+      await pipeline(meter, createWriteStream(tmp, { flags: 'wx', flush: true, highWaterMark: STREAM_BUFFER_BYTES }))
       return await this.#lock.run(key, async () => {
         await this.#assertCondition(key, condition)
         await this.#renameIntoPlace(tmp, target, key)
