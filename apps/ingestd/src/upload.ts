@@ -9,6 +9,9 @@ import { ParseError, PayloadTooLarge } from '@lakehouse/shared'
 // copy stops with 413 as soon as the cap is passed; a SHA-256 of the body is computed on the way too
 // when an Idempotency-Key needs it (the request fingerprint, ADR-006). An empty body is a parse error: there is nothing to ingest.
 
+/** Bytes buffered between the socket and the temp file per upload; bounds memory per ingest. */
+const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024
+
 export interface ReceivedUpload {
   bytes: number
   /** Only when asked for: hashing is the one cost an upload without an Idempotency-Key can skip. */
@@ -33,6 +36,9 @@ export async function receiveUpload(
   const hash = options.isHashed ? createHash('sha256') : undefined
   let bytes = 0
   const meter = new Transform({
+    // Deep buffers keep the socket filling while earlier chunks are written (the 16 KiB default
+    // paused the upload at every socket chunk).
+    highWaterMark: UPLOAD_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length
       if (bytes > maxBytes) {
@@ -43,7 +49,7 @@ export async function receiveUpload(
       done(null, chunk)
     },
   })
-  const written = pipeline(meter, createWriteStream(path))
+  const written = pipeline(meter, createWriteStream(path, { highWaterMark: UPLOAD_BUFFER_BYTES }))
   if (body) {
     // Not pipeline(body, ...): on a refusal the request must stay open so that the 413 can be sent;
     // a client that goes away mid-upload still ends the copy (premature close).
