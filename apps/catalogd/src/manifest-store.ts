@@ -104,14 +104,34 @@ export class ManifestStore {
    * per dataset once the hints are warm, whatever the length of the histories.
    */
   async snapshot(): Promise<{ latest: Map<string, number>; total: number }> {
-    const names: string[] = []
-    for await (const object of this.#storage.list(DATASET_MARKERS_PREFIX)) {
-      const name = object.key.slice(DATASET_MARKERS_PREFIX.length)
-      if (NAME_PATTERN.test(name)) names.push(name)
+    // Datasets already known are probed while the markers are listed, so a warm snapshot costs one
+    // round trip to storage, not two: this call sits on the path of every query (queryd checks it).
+    // Every probe starts after the caller asked, so it sees every commit acknowledged before.
+    const early = new Map<string, Promise<number>>()
+    for (const name of [...this.#latestHint.keys()].slice(0, PROBE_CONCURRENCY)) {
+      const probe = this.latestVersion(name)
+      // Handled where it is awaited; until then a failure must not count as an unhandled rejection.
+      probe.catch(() => {})
+      early.set(name, probe)
+    }
+    const listed: string[] = []
+    try {
+      for await (const object of this.#storage.list(DATASET_MARKERS_PREFIX)) {
+        const name = object.key.slice(DATASET_MARKERS_PREFIX.length)
+        if (NAME_PATTERN.test(name)) listed.push(name)
+      }
+    } catch (err) {
+      await Promise.allSettled(early.values())
+      throw err
     }
     const latest = new Map<string, number>()
-    for (let i = 0; i < names.length; i += PROBE_CONCURRENCY) {
-      const batch = names.slice(i, i + PROBE_CONCURRENCY)
+    const rest = listed.filter((name) => !early.has(name))
+    for (const name of listed) {
+      const probe = early.get(name)
+      if (probe) latest.set(name, await probe)
+    }
+    for (let i = 0; i < rest.length; i += PROBE_CONCURRENCY) {
+      const batch = rest.slice(i, i + PROBE_CONCURRENCY)
       const versions = await Promise.all(batch.map((name) => this.latestVersion(name)))
       for (const [j, name] of batch.entries()) latest.set(name, versions[j] as number)
     }

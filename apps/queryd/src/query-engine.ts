@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBResult, DuckDBType, DuckDB
 import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
 import type { Lease } from './parquet-cache.ts'
 import { isInterrupt, type Redactor, toSqlError } from './sql-errors.ts'
-import { prepareAllowed } from './statement-guard.ts'
+import { checkStatement, prepareChecked } from './statement-guard.ts'
 import type { ViewSet } from './views.ts'
 
 // Runs one user query: views brought up to date, the view files leased, a connection of its own
@@ -70,13 +70,16 @@ export class QueryEngine {
     }
     const timeoutMs = Math.min(request.timeout_ms ?? this.#limits.defaultTimeoutMs, this.#limits.maxTimeoutMs)
     const maxRows = Math.min(request.max_rows ?? this.#limits.defaultMaxRows, this.#limits.maxRowsCap)
-    await this.#views.refresh()
-    const lease = await this.#views.lease()
-    let connection: DuckDBConnection
+    // The statement is checked on its parsed text while the views are brought up to date (one
+    // catalog round trip): neither needs the other until the statement is bound.
+    const connection = await this.#instance.connect()
+    let lease: Lease
+    let extracted: Awaited<ReturnType<typeof checkStatement>>
     try {
-      connection = await this.#instance.connect()
+      ;[, extracted] = await Promise.all([this.#views.refresh(), checkStatement(connection, request.sql, this.#redact)])
+      lease = await this.#views.lease()
     } catch (err) {
-      lease.release()
+      connection.closeSync()
       throw err
     }
     this.#active += 1
@@ -84,7 +87,7 @@ export class QueryEngine {
       this.#active -= 1
     })
     try {
-      const prepared = await prepareAllowed(connection, request.sql, this.#redact)
+      const prepared = await prepareChecked(extracted, this.#redact)
       if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
       const result = await prepared.stream()
       const run = this.#run(result, maxRows, guard, startedAt)

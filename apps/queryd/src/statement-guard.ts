@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBExtractedStatements, DuckDBPreparedStatement } from '@duckdb/node-api'
 import { StatementType } from '@duckdb/node-api'
 import { StatementNotAllowed } from '@lakehouse/shared'
 import { noRedaction, type Redactor, toSqlError } from './sql-errors.ts'
@@ -12,6 +12,8 @@ import { noRedaction, type Redactor, toSqlError } from './sql-errors.ts'
 // 3. EXPLAIN is accepted only as `EXPLAIN <stmt>` where <stmt> alone passes step 2; EXPLAIN ANALYZE
 //    (or an option list) runs the statement, COPY included, so it is refused.
 // 4. Once prepared, the statement type DuckDB reports must still be SELECT or EXPLAIN.
+
+type ExtractedStatements = DuckDBExtractedStatements
 
 const EXPLAIN_PREFIX = /^\s*explain\s+/i
 const EXPLAIN_OPTIONS = /^\s*(analy[sz]e\b|\()/i
@@ -57,17 +59,28 @@ async function assertParsedAllowed(connection: DuckDBConnection, sql: string): P
   }
 }
 
-/** The one prepared, allowed statement of `sql`; StatementNotAllowed or SqlError otherwise. */
-export async function prepareAllowed(
+/**
+ * Steps 1-3 on the parsed text alone: nothing is bound, so no view needs to exist yet (queryd runs
+ * this while it brings its views up to date). StatementNotAllowed or SqlError otherwise.
+ */
+export async function checkStatement(
   connection: DuckDBConnection,
   sql: string,
   redact: Redactor = noRedaction,
-): Promise<DuckDBPreparedStatement> {
+): Promise<ExtractedStatements> {
   const extracted = await countStatements(connection, sql, redact)
   if (extracted.count !== 1) {
     throw new StatementNotAllowed(`exactly one statement per request is allowed, got ${extracted.count}`)
   }
   await assertParsedAllowed(connection, sql)
+  return extracted
+}
+
+/** Step 4: the checked statement prepared (bound against the views), and its type checked again. */
+export async function prepareChecked(
+  extracted: ExtractedStatements,
+  redact: Redactor = noRedaction,
+): Promise<DuckDBPreparedStatement> {
   let prepared: DuckDBPreparedStatement
   try {
     prepared = await extracted.prepare(0)
@@ -79,4 +92,13 @@ export async function prepareAllowed(
     throw new StatementNotAllowed(`${statementTypeName(type)} statements are not allowed: ${ALLOWED}`)
   }
   return prepared
+}
+
+/** The one prepared, allowed statement of `sql`; StatementNotAllowed or SqlError otherwise. */
+export async function prepareAllowed(
+  connection: DuckDBConnection,
+  sql: string,
+  redact: Redactor = noRedaction,
+): Promise<DuckDBPreparedStatement> {
+  return prepareChecked(await checkStatement(connection, sql, redact), redact)
 }
