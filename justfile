@@ -52,6 +52,10 @@ smoke-fixtures:
 smoke name:
     scripts/smoke/run.sh "$1"
 
+# the storage route suite against a real MinIO / AWS S3 (LH_TEST_MINIO_ENDPOINT, _ACCESS_KEY, _SECRET_KEY); skips with the reason when nothing listens
+smoke-aws-s3:
+    vitest run apps/storaged/test/minio.test.ts
+
 # check this host for what the lakehouse needs (--json for structured output)
 doctor *args:
     scripts/doctor.sh "$@"

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts'
-import { type ServiceClient, serviceClient } from '../http-client.ts'
+import { serviceClient } from '../http-client.ts'
+import { PeerClient } from './peer-client.ts'
 
 // The client of catalogd (DESIGN §5 "catalog", §6) and the manifest shapes every daemon shares.
 // A manifest is immutable once committed; `generation` changes on every commit anywhere, so a
@@ -66,24 +67,18 @@ export interface VersionEntry {
 
 const datasetPath = (name: string) => `/v1/catalog/datasets/${encodeURIComponent(name)}`
 
-export class CatalogClient {
-  readonly #http: ServiceClient
-
-  constructor(http: ServiceClient) {
-    this.#http = http
-  }
-
+export class CatalogClient extends PeerClient {
   listDatasets(): Promise<DatasetList> {
-    return this.#http.json<DatasetList>({ method: 'GET', path: '/v1/catalog/datasets' })
+    return this.http.json<DatasetList>({ method: 'GET', path: '/v1/catalog/datasets' })
   }
 
   /** The latest (or the given) version; NotFound when absent or deleted. */
   getManifest(name: string, version?: number): Promise<Manifest> {
-    return this.#http.json<Manifest>({ method: 'GET', path: datasetPath(name), query: { version } })
+    return this.http.json<Manifest>({ method: 'GET', path: datasetPath(name), query: { version } })
   }
 
   listVersions(name: string): Promise<{ name: string; versions: VersionEntry[] }> {
-    return this.#http.json({ method: 'GET', path: `${datasetPath(name)}/versions` })
+    return this.http.json({ method: 'GET', path: `${datasetPath(name)}/versions` })
   }
 
   /**
@@ -91,34 +86,22 @@ export class CatalogClient {
    * idempotency_key already in the dataset's history, the earlier manifest and no new commit.
    */
   commit(name: string, request: CommitRequest): Promise<Manifest> {
-    return this.#http.json<Manifest>({ method: 'POST', path: `${datasetPath(name)}/commits`, json: request })
+    return this.http.json<Manifest>({ method: 'POST', path: `${datasetPath(name)}/commits`, json: request })
   }
 
   /** Writes a tombstone version; NotFound when absent or already deleted. Answers the tombstone. */
   deleteDataset(name: string): Promise<Manifest> {
-    return this.#http.json<Manifest>({ method: 'DELETE', path: datasetPath(name) })
+    return this.http.json<Manifest>({ method: 'DELETE', path: datasetPath(name) })
   }
 
   /** The global generation alone: it changes on every commit to any dataset. */
   async generation(): Promise<number> {
-    return (await this.#http.json<{ generation: number }>({ method: 'GET', path: '/v1/catalog/generation' })).generation
+    return (await this.http.json<{ generation: number }>({ method: 'GET', path: '/v1/catalog/generation' })).generation
   }
 
   /** Admin: removes unreferenced data files older than catalog.vacuum_grace_ms. */
   vacuum(): Promise<VacuumResult> {
-    return this.#http.json<VacuumResult>({ method: 'POST', path: '/v1/catalog/vacuum', json: {} })
-  }
-
-  health(): Promise<string> {
-    return this.#http.health()
-  }
-
-  get service(): string {
-    return this.#http.service
-  }
-
-  close(): Promise<void> {
-    return this.#http.close()
+    return this.http.json<VacuumResult>({ method: 'POST', path: '/v1/catalog/vacuum', json: {} })
   }
 }
 

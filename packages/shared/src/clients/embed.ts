@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts'
-import { type ServiceClient, serviceClient } from '../http-client.ts'
+import { serviceClient } from '../http-client.ts'
+import { PeerClient } from './peer-client.ts'
 
 // The client of embedd (DESIGN §5 "embed") for vectord and observerd. Vectors come back as plain
 // number arrays of float32 values, `dim` long each, unit length for the hashing models. Embedding
@@ -33,31 +34,13 @@ export interface EmbedModelList {
   models: EmbedModelInfo[]
 }
 
-export class EmbedClient {
-  readonly #http: ServiceClient
-
-  constructor(http: ServiceClient) {
-    this.#http = http
-  }
-
+export class EmbedClient extends PeerClient {
   embed(request: EmbedRequest): Promise<EmbedResponse> {
-    return this.#http.json<EmbedResponse>({ method: 'POST', path: '/v1/embed', json: request })
+    return this.http.json<EmbedResponse>({ method: 'POST', path: '/v1/embed', json: request })
   }
 
   models(): Promise<EmbedModelList> {
-    return this.#http.json<EmbedModelList>({ method: 'GET', path: '/v1/embed/models' })
-  }
-
-  health(): Promise<string> {
-    return this.#http.health()
-  }
-
-  get service(): string {
-    return this.#http.service
-  }
-
-  close(): Promise<void> {
-    return this.#http.close()
+    return this.http.json<EmbedModelList>({ method: 'GET', path: '/v1/embed/models' })
   }
 }
 

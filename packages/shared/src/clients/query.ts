@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { Config } from '../config/schema.ts'
-import { type ServiceClient, serviceClient } from '../http-client.ts'
+import { serviceClient } from '../http-client.ts'
+import { PeerClient } from './peer-client.ts'
 
 // The client of queryd (DESIGN §5 "query") for vectord and observerd. sql() answers the json shape;
 // stream() hands back the body of the streamed formats as it arrives. Errors come back typed:
@@ -41,15 +42,9 @@ export interface QueryTable {
 
 const MARGIN_MS = 5_000
 
-export class QueryClient {
-  readonly #http: ServiceClient
-
-  constructor(http: ServiceClient) {
-    this.#http = http
-  }
-
+export class QueryClient extends PeerClient {
   sql(request: SqlRequest & { format?: 'json' }): Promise<QueryResult> {
-    return this.#http.json<QueryResult>({
+    return this.http.json<QueryResult>({
       method: 'POST',
       path: '/v1/query/sql',
       json: request,
@@ -59,7 +54,7 @@ export class QueryClient {
 
   /** ndjson, csv or arrow bytes as they arrive; the caller must consume or destroy the stream. */
   async stream(request: SqlRequest & { format: Exclude<QueryFormat, 'json'> }): Promise<Readable> {
-    const response = await this.#http.request({
+    const response = await this.http.request({
       method: 'POST',
       path: '/v1/query/sql',
       json: request,
@@ -69,20 +64,8 @@ export class QueryClient {
   }
 
   async tables(): Promise<QueryTable[]> {
-    const answer = await this.#http.json<{ tables: QueryTable[] }>({ method: 'GET', path: '/v1/query/tables' })
+    const answer = await this.http.json<{ tables: QueryTable[] }>({ method: 'GET', path: '/v1/query/tables' })
     return answer.tables
-  }
-
-  health(): Promise<string> {
-    return this.#http.health()
-  }
-
-  get service(): string {
-    return this.#http.service
-  }
-
-  close(): Promise<void> {
-    return this.#http.close()
   }
 
   #deadline(request: SqlRequest): { timeoutMs?: number } {

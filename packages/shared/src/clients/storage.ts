@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream'
 import type { Config } from '../config/schema.ts'
 import { NotFound } from '../errors.ts'
-import { type ServiceClient, serviceClient } from '../http-client.ts'
+import { serviceClient } from '../http-client.ts'
+import { PeerClient } from './peer-client.ts'
 
 // The client of storaged (DESIGN §5 "storage") that every other daemon uses. Keys are passed as
 // they are and encoded segment by segment; conditional writes surface as PreconditionFailed (412),
@@ -31,13 +32,7 @@ export function objectPath(key: string): string {
   return `/v1/storage/objects/${key.split('/').map(encodeURIComponent).join('/')}`
 }
 
-export class StorageClient {
-  readonly #http: ServiceClient
-
-  constructor(http: ServiceClient) {
-    this.#http = http
-  }
-
+export class StorageClient extends PeerClient {
   put(key: string, body: Body, options: { contentLength?: number } = {}): Promise<PutResult> {
     return this.#put(key, body, {}, options.contentLength)
   }
@@ -54,18 +49,18 @@ export class StorageClient {
 
   /** The object as a stream; NotFound when absent. */
   async getStream(key: string): Promise<{ body: Readable; info: Omit<ObjectInfo, 'key'> & { content_type?: string } }> {
-    const response = await this.#http.request({ method: 'GET', path: objectPath(key) })
+    const response = await this.http.request({ method: 'GET', path: objectPath(key) })
     return { body: response.body, info: infoFromHeaders(response.headers) }
   }
 
   async getBuffer(key: string): Promise<Buffer> {
-    const response = await this.#http.request({ method: 'GET', path: objectPath(key) })
+    const response = await this.http.request({ method: 'GET', path: objectPath(key) })
     return Buffer.from(await response.body.arrayBuffer())
   }
 
   /** Bytes [start, end] inclusive, as HTTP ranges are. */
   async getRange(key: string, start: number, end: number): Promise<Buffer> {
-    const response = await this.#http.request({
+    const response = await this.http.request({
       method: 'GET',
       path: objectPath(key),
       headers: { range: `bytes=${start}-${end}` },
@@ -75,7 +70,7 @@ export class StorageClient {
 
   /** Metadata, or undefined when the object does not exist. */
   async head(key: string): Promise<ObjectInfo | undefined> {
-    const response = await this.#http.request({ method: 'HEAD', path: objectPath(key), passStatuses: [404] })
+    const response = await this.http.request({ method: 'HEAD', path: objectPath(key), passStatuses: [404] })
     await response.body.dump()
     if (response.statusCode === 404) return undefined
     return { key, ...infoFromHeaders(response.headers) }
@@ -83,12 +78,12 @@ export class StorageClient {
 
   /** Idempotent: deleting an absent key succeeds. */
   async delete(key: string): Promise<void> {
-    const response = await this.#http.request({ method: 'DELETE', path: objectPath(key) })
+    const response = await this.http.request({ method: 'DELETE', path: objectPath(key) })
     await response.body.dump()
   }
 
   listPage(prefix: string, cursor?: string, limit?: number): Promise<ListPage> {
-    return this.#http.json<ListPage>({ method: 'GET', path: '/v1/storage/objects', query: { prefix, cursor, limit } })
+    return this.http.json<ListPage>({ method: 'GET', path: '/v1/storage/objects', query: { prefix, cursor, limit } })
   }
 
   /** Every object under `prefix`, in key order, page after page. */
@@ -101,22 +96,10 @@ export class StorageClient {
     } while (cursor)
   }
 
-  health(): Promise<string> {
-    return this.#http.health()
-  }
-
-  get service(): string {
-    return this.#http.service
-  }
-
-  close(): Promise<void> {
-    return this.#http.close()
-  }
-
   async #put(key: string, body: Body, headers: Record<string, string>, contentLength?: number): Promise<PutResult> {
     const all: Record<string, string> = { 'content-type': 'application/octet-stream', ...headers }
     if (contentLength !== undefined) all['content-length'] = String(contentLength)
-    return this.#http.json<PutResult>({ method: 'PUT', path: objectPath(key), headers: all, body })
+    return this.http.json<PutResult>({ method: 'PUT', path: objectPath(key), headers: all, body })
   }
 }
 
