@@ -42,7 +42,9 @@ up() {
   done
   local shown=$host
   [ "$host" = "0.0.0.0" ] && shown=127.0.0.1
-  echo "lakehouse is up: gateway http://$shown:${ports[7]}  (logs and pids in $run_dir; stop with 'just down')"
+  local stop_hint=""
+  [ "$run_dir" = "$root/.run" ] && stop_hint="; stop with './lh down'"
+  echo "lakehouse is up: gateway http://$shown:${ports[7]}  (logs and pids in $run_dir$stop_hint)"
 }
 
 down() {
