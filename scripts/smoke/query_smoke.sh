@@ -19,6 +19,12 @@ expect_eq "$(json 'JSON.stringify(v.rows)')" '[["Lyon",1],["Paris",2]]' "json ro
 expect_eq "$(json 'v.columns.map(c => c.name + ":" + c.type).join()')" "city:VARCHAR,n:BIGINT" "json columns"
 ok "json: group-by answers"
 
+# The issue's own command: plain `curl -d`, which labels the JSON as a form.
+req POST /v1/query/sql -d "$(sql "$q")"
+expect_status 200 "json query sent as curl -d"
+expect_eq "$(json 'JSON.stringify(v.rows)')" '[["Lyon",1],["Paris",2]]' "curl -d rows"
+ok "curl -d without a content type answers too"
+
 req POST /v1/query/sql -H 'content-type: application/json' -d "$(sql "$q" ',"format":"ndjson"')"
 expect_status 200 "ndjson query"
 expect_eq "$(body | tr '\n' '|')" '{"city":"Lyon","n":1}|{"city":"Paris","n":2}|' "ndjson body"

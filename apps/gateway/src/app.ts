@@ -22,7 +22,12 @@ const PEERS: readonly PeerDaemon[] = ['storaged', 'catalogd', 'ingestd', 'queryd
 export async function buildApp(deps: GatewayDeps): Promise<App> {
   const { config } = deps
   const peers = PEERS.map((peer) => serviceClient(config, peer))
-  const app = createServer({ service: 'gateway', config, readyChecks: peerReadyChecks(peers) })
+  const app = createServer({
+    service: 'gateway',
+    config,
+    readyChecks: peerReadyChecks(peers),
+    isCurlJsonAccepted: false,
+  })
   app.addHook('onClose', async () => {
     await Promise.all(peers.map((peer) => peer.close()))
   })

@@ -94,6 +94,20 @@ describe('gateway forwarding', () => {
     expect(seen[0]?.bytes).toBe(2 * 1024 * 1024)
   })
 
+  it('forwards a curl -d body (labelled x-www-form-urlencoded) as the bytes it came as', async () => {
+    const app = await gateway()
+    const body = '{"sql":"select 1"}'
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/query/sql',
+      payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    expect(res.statusCode).toBe(201)
+    expect(seen[0]).toMatchObject({ bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') })
+    expect(seen[0]?.headers['content-type']).toBe('application/x-www-form-urlencoded')
+  })
+
   it('routes both observerd prefixes (/v1/observer and /v1/memory)', async () => {
     const app = await gateway()
     await app.inject({ method: 'POST', url: '/v1/observer/reviews', payload: { a: 1 } })

@@ -26,6 +26,12 @@ export interface CreateServerOptions {
   readyChecks?: ReadyChecks
   /** Overrides server.body_limit_bytes, for daemons whose JSON bodies are larger by nature. */
   bodyLimitBytes?: number
+  /**
+   * Parse bodies labelled application/x-www-form-urlencoded as JSON (default true): that is what
+   * `curl -d '{...}'` sends, and the API has no form bodies. The gateway turns it off: it parses
+   * nothing and forwards bytes as they came.
+   */
+  isCurlJsonAccepted?: boolean
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -56,6 +62,13 @@ export function createServer(options: CreateServerOptions): App {
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  if (options.isCurlJsonAccepted ?? true) {
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      app.getDefaultJsonParser('error', 'error'),
+    )
+  }
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id)
     runWithRequestId(req.id, done)

@@ -79,6 +79,17 @@ describe('server factory', () => {
     expect(res.json()).toEqual({ got: 'a' })
   })
 
+  it('parses the JSON that curl -d labels application/x-www-form-urlencoded', async () => {
+    const res = await build().inject({
+      method: 'POST',
+      url: '/v1/things',
+      payload: '{"name":"from-curl"}',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ got: 'from-curl' })
+  })
+
   it('rejects an unknown body field with 400 invalid_request naming it', async () => {
     const res = await build().inject({ method: 'POST', url: '/v1/things', payload: { name: 'a', extra: 1 } })
     expect(res.statusCode).toBe(400)

@@ -14,13 +14,6 @@ const embedBody = z.strictObject({
 export const EMBED_BODY_LIMIT_BYTES = MAX_TEXTS * MAX_TEXT_BYTES * 2 + 64 * 1024
 
 export function registerEmbedRoutes(app: App, embedder: Embedder): void {
-  // `curl -d '{"texts":[...]}'` labels its JSON application/x-www-form-urlencoded; the issue's
-  // acceptance is that exact command, so that label is parsed as JSON too (strictly, same parser).
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  )
   app.post('/v1/embed', { schema: { body: embedBody }, bodyLimit: EMBED_BODY_LIMIT_BYTES }, async (req) => {
     const result = await embedder.embed(req.body)
     return { model: result.model, dim: result.dim, vectors: result.vectors.map((vector) => Array.from(vector)) }
