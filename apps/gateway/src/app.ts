@@ -32,6 +32,6 @@ export async function buildApp(deps: GatewayDeps): Promise<App> {
     await Promise.all(peers.map((peer) => peer.close()))
   })
   registerHealthPassthrough(app, new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient])))
-  await registerProxies(app, config, { timeoutMs: config.peers.timeout_ms })
+  await registerProxies(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
   return app
 }

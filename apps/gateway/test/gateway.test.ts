@@ -28,6 +28,10 @@ beforeAll(async () => {
       bytes += chunk.length
     }
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, sha256: hash.digest('hex'), bytes })
+    if (req.url?.startsWith('/v1/query/slow')) {
+      setTimeout(() => res.end('late'), 1_500)
+      return
+    }
     if (req.url?.startsWith('/v1/storage/download')) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' })
       Readable.from(chunks(16 * 1024 * 1024)).pipe(res)
@@ -157,6 +161,13 @@ describe('gateway forwarding', () => {
     expect(res.statusCode).toBe(503)
     expect(res.json().error).toMatchObject({ code: 'upstream_unavailable', message: 'catalogd is unavailable' })
     expect(res.json().error.request_id).toBe(res.headers['x-request-id'])
+  })
+
+  it('answers 504 upstream_timeout when the daemon does not answer within gateway.upstream_timeout_ms', async () => {
+    const app = await gateway({ gateway: { upstream_timeout_ms: 200 }, query: { max_timeout_ms: 100 } })
+    const res = await app.inject({ method: 'GET', url: '/v1/query/slow' })
+    expect(res.statusCode).toBe(504)
+    expect(res.json().error).toMatchObject({ code: 'upstream_timeout', message: 'queryd did not answer in time' })
   })
 
   it('checks the token at the edge: no token, no forwarding', async () => {

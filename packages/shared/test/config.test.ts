@@ -110,6 +110,13 @@ describe('config', () => {
     expect(() => load({ LH_CONFIG: 'missing.toml' })).toThrow(/cannot read .*missing\.toml/)
   })
 
+  it('refuses a gateway timeout that would cut queries short', () => {
+    write('lakehouse.toml', '[gateway]\nupstream_timeout_ms = 60000\n[query]\nmax_timeout_ms = 120000\n')
+    expect(load).toThrow(/gateway\.upstream_timeout_ms: must be larger than query\.max_timeout_ms/)
+    // The other half may come from another layer: judged on the merged configuration.
+    expect(load({ LH_QUERY_MAX_TIMEOUT_MS: '30000' }).gateway.upstream_timeout_ms).toBe(60000)
+  })
+
   it('rejects short tokens', () => {
     write('secrets.toml', '[auth]\ntoken = "short"\n')
     expect(load).toThrow(/at least 16 characters/)

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { applyEnv } from './env.ts'
 import { mergeLayers } from './merge.ts'
 import { type Config, configSchema } from './schema.ts'
@@ -79,7 +79,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     [fromSecrets, secretsPath],
   ] as const) {
     const checked = configSchema.safeParse(layer)
-    if (!checked.success) throw new ConfigError(describeIssues(checked.error, source))
+    // Rules across keys (code 'custom') are judged on the merged result, where another layer may
+    // hold the other half.
+    const ownIssues = checked.error?.issues.filter((issue) => issue.code !== 'custom') ?? []
+    if (checked.error && ownIssues.length > 0) {
+      throw new ConfigError(describeIssues(new z.ZodError(ownIssues), source))
+    }
   }
   const merged = mergeLayers(fromFile, fromSecrets)
   try {

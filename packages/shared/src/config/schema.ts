@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { DEFAULT_PORTS } from '../daemons.ts'
 import { catalogSectionSchema } from './sections/catalog.ts'
 import { embedSectionSchema } from './sections/embed.ts'
+import { gatewaySectionSchema } from './sections/gateway.ts'
 import { ingestSectionSchema } from './sections/ingest.ts'
 import { querySectionSchema } from './sections/query.ts'
 import { storageSectionSchema } from './sections/storage.ts'
@@ -76,18 +77,30 @@ const pathsSchema = z.strictObject({
   data_dir: z.string().min(1).default('var'),
 })
 
-export const configSchema = z.strictObject({
-  server: serverSchema.prefault({}),
-  ports: portsSchema.prefault({}),
-  peers: peersSchema.prefault({}),
-  auth: authSchema.prefault({}),
-  log: logSchema.prefault({}),
-  paths: pathsSchema.prefault({}),
-  storage: storageSectionSchema.prefault({}),
-  catalog: catalogSectionSchema.prefault({}),
-  ingest: ingestSectionSchema.prefault({}),
-  query: querySectionSchema.prefault({}),
-  embed: embedSectionSchema.prefault({}),
-})
+export const configSchema = z
+  .strictObject({
+    server: serverSchema.prefault({}),
+    ports: portsSchema.prefault({}),
+    peers: peersSchema.prefault({}),
+    auth: authSchema.prefault({}),
+    log: logSchema.prefault({}),
+    paths: pathsSchema.prefault({}),
+    gateway: gatewaySectionSchema.prefault({}),
+    storage: storageSectionSchema.prefault({}),
+    catalog: catalogSectionSchema.prefault({}),
+    ingest: ingestSectionSchema.prefault({}),
+    query: querySectionSchema.prefault({}),
+    embed: embedSectionSchema.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    // A query allowed to run for query.max_timeout_ms must not be cut short by the gateway first.
+    if (config.gateway.upstream_timeout_ms <= config.query.max_timeout_ms) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gateway', 'upstream_timeout_ms'],
+        message: `must be larger than query.max_timeout_ms (${config.query.max_timeout_ms})`,
+      })
+    }
+  })
 
 export type Config = z.infer<typeof configSchema>
