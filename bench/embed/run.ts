@@ -50,10 +50,10 @@ function inProcess(texts: string[], batch: number): number {
   return texts.length / ((performance.now() - started) / 1000)
 }
 
-async function overHttp(client: EmbedClient, texts: string[], batch: number): Promise<number> {
+async function overHttp(client: EmbedClient, texts: string[], batch: number, isBase64 = false): Promise<number> {
   const started = performance.now()
   for (const part of chunks(texts, batch)) {
-    const answer = await client.embed({ texts: part })
+    const answer = isBase64 ? await client.embedFloat32({ texts: part }) : await client.embed({ texts: part })
     if (answer.vectors.length !== part.length) throw new Error('short answer')
   }
   return texts.length / ((performance.now() - started) / 1000)
@@ -83,6 +83,8 @@ interface Row {
   inprocess_texts_per_s: number
   http_texts_per_s: number
   ratio: number
+  http_base64_texts_per_s: number
+  base64_ratio: number
 }
 
 async function main(): Promise<void> {
@@ -102,20 +104,25 @@ async function main(): Promise<void> {
       const texts = makeTexts(TEXTS_PER_SIZE, i + 1)
       const local = inProcess(texts, batch)
       const http = await overHttp(client, texts, batch)
+      const packed = await overHttp(client, texts, batch, true)
       rows.push({
         batch,
         texts: texts.length,
         inprocess_texts_per_s: Math.round(local),
         http_texts_per_s: Math.round(http),
         ratio: Number((http / local).toFixed(3)),
+        http_base64_texts_per_s: Math.round(packed),
+        base64_ratio: Number((packed / local).toFixed(3)),
       })
     }
     const hashing = hashRates()
     console.log(`\n## embed (hashing-768, ${QUICK ? 'quick' : 'full'})\n`)
-    console.log('| batch | texts | in-process texts/s | HTTP texts/s | HTTP / in-process |')
-    console.log('|---:|---:|---:|---:|---:|')
+    console.log('| batch | texts | in-process texts/s | HTTP texts/s | ratio | HTTP base64 texts/s | ratio |')
+    console.log('|---:|---:|---:|---:|---:|---:|---:|')
     for (const r of rows) {
-      console.log(`| ${r.batch} | ${r.texts} | ${r.inprocess_texts_per_s} | ${r.http_texts_per_s} | ${r.ratio} |`)
+      console.log(
+        `| ${r.batch} | ${r.texts} | ${r.inprocess_texts_per_s} | ${r.http_texts_per_s} | ${r.ratio} | ${r.http_base64_texts_per_s} | ${r.base64_ratio} |`,
+      )
     }
     console.log(
       `\nper-feature hash: FNV-1a ${hashing.fnv1a_per_s}/s, node:crypto md5 ${hashing.crypto_md5_per_s}/s ` +

@@ -55,6 +55,22 @@ describe('embedd routes', () => {
     expect(broken.statusCode).toBe(400)
   })
 
+  it('sends each vector as base64 of its float32 little-endian bytes when asked (encoding: base64)', async () => {
+    const texts = ['senior python engineer', 'forklift operator']
+    const plain = (await embed({ texts })).json()
+    const res = await embed({ texts, encoding: 'base64' })
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(body.encoding).toBe('base64')
+    body.vectors.forEach((text: string, i: number) => {
+      const bytes = Buffer.from(text, 'base64')
+      expect(bytes.length).toBe(768 * 4)
+      const decoded = Array.from({ length: 768 }, (_, j) => bytes.readFloatLE(j * 4))
+      expect(decoded).toEqual(plain.vectors[i])
+    })
+    expect(plain.encoding).toBe('float')
+  })
+
   it('answers one vector per text, in order, for a named model', async () => {
     const res = await embed({ texts: ['a b c', 'x y z', 'a b c'], model: 'hashing-64', kind: 'query' })
     expect(res.statusCode).toBe(200)

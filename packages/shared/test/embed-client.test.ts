@@ -36,6 +36,18 @@ describe('EmbedClient', () => {
     }
   })
 
+  it('returns the very same vectors as Float32Arrays over the base64 encoding', async () => {
+    const texts = ['senior python engineer', 'forklift operator in Lyon']
+    const plain = await client.embed({ texts })
+    const packed = await client.embedFloat32({ texts })
+    expect(packed.dim).toBe(768)
+    expect(packed.vectors).toHaveLength(2)
+    packed.vectors.forEach((vector, i) => {
+      expect(vector).toBeInstanceOf(Float32Array)
+      expect(Array.from(vector)).toEqual(plain.vectors[i])
+    })
+  })
+
   it('lists the models', async () => {
     expect(await client.models()).toEqual({
       default_model: 'hashing-768',
