@@ -1,3 +1,4 @@
+// Drives the shared route suite (backend-suite.ts, where the assertions live) against a real S3.
 import { randomUUID } from 'node:crypto'
 import { connect } from 'node:net'
 import { openS3 } from '../src/backend-factory.ts'

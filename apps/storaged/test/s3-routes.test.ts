@@ -1,3 +1,4 @@
+// Drives the shared route suite (backend-suite.ts, where the assertions live) against s3rver.
 import { afterAll, beforeAll } from 'vitest'
 import { openS3 } from '../src/backend-factory.ts'
 import { describeBackendSuite } from './backend-suite.ts'
