@@ -7,6 +7,7 @@ import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemo
 // in-process baseline runs the very engine build and settings that ingestd runs.
 import { openEngine } from '../../apps/ingestd/src/duckdb-engine.ts'
 import { writeStaffingCsv } from '../lib/staffing.ts'
+import { startStorageStack } from '../lib/storage-stack.ts'
 
 // bench/ingest: the staffing CSV ingested over HTTP through the gateway (gateway → ingestd →
 // DuckDB → storaged → catalogd) against DuckDB converting the same file to ZSTD Parquet in-process.
@@ -82,11 +83,7 @@ async function main(): Promise<void> {
   const daemons: DaemonProcess[] = []
   try {
     const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' }
-    const storaged = await startDaemon('storaged', { env })
-    daemons.push(storaged)
-    const catalogd = await startDaemon('catalogd', { env: { ...env, LH_PEERS_STORAGED: storaged.url } })
-    daemons.push(catalogd)
-    const peers = { LH_PEERS_STORAGED: storaged.url, LH_PEERS_CATALOGD: catalogd.url }
+    const { peers } = await startStorageStack(env, daemons)
     const results: Row[] = []
     for (const rows of SIZES) {
       const csv = join(work, `staffing-${rows}.csv`)

@@ -6,6 +6,7 @@ import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemo
 // in-process baseline runs the very engine build and sandbox settings that queryd runs.
 import { openSandbox } from '../../apps/queryd/src/sandbox.ts'
 import { writeStaffingCsv } from '../lib/staffing.ts'
+import { startStorageStack } from '../lib/storage-stack.ts'
 
 // bench/query: the staffing dataset ingested through the gateway, then three queries through the
 // gateway (gateway → queryd → DuckDB over its Parquet cache) against DuckDB in-process on the same
@@ -140,11 +141,7 @@ async function main(): Promise<void> {
   const daemons: DaemonProcess[] = []
   try {
     const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' }
-    const storaged = await startDaemon('storaged', { env })
-    daemons.push(storaged)
-    const catalogd = await startDaemon('catalogd', { env: { ...env, LH_PEERS_STORAGED: storaged.url } })
-    daemons.push(catalogd)
-    const peers = { LH_PEERS_STORAGED: storaged.url, LH_PEERS_CATALOGD: catalogd.url }
+    const { peers } = await startStorageStack(env, daemons)
     const ingestd = await startDaemon('ingestd', { env: { ...env, ...peers } })
     daemons.push(ingestd)
     const queryd = await startDaemon('queryd', { env: { ...env, ...peers, LH_QUERY_DEFAULT_MAX_ROWS: '100000' } })

@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import type { Readable } from 'node:stream'
-import { Transform } from 'node:stream'
-import { finished, pipeline } from 'node:stream/promises'
-import { ParseError, PayloadTooLarge } from '@lakehouse/shared'
+import { pipeline } from 'node:stream/promises'
+import { ByteMeter, meterStream, ParseError, PayloadTooLarge, STREAM_BUFFER_BYTES } from '@lakehouse/shared'
 
 // Streams a request body to a file, never holding it whole: bytes are counted on the way and the
 // copy stops with 413 as soon as the cap is passed; a SHA-256 of the body is computed on the way too
 // when an Idempotency-Key needs it (the request fingerprint, ADR-006). An empty body is a parse error: there is nothing to ingest.
-
-/** Bytes buffered between the socket and the temp file per upload; bounds memory per ingest. */
-const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024
 
 export interface ReceivedUpload {
   bytes: number
@@ -33,37 +28,19 @@ export async function receiveUpload(
   maxBytes: number,
   options: { isHashed: boolean },
 ): Promise<ReceivedUpload> {
-  const hash = options.isHashed ? createHash('sha256') : undefined
-  let bytes = 0
-  const meter = new Transform({
-    // Deep buffers keep the socket filling while earlier chunks are written (the 16 KiB default
-    // paused the upload at every socket chunk).
-    highWaterMark: UPLOAD_BUFFER_BYTES,
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length
-      if (bytes > maxBytes) {
-        done(new PayloadTooLarge(`upload is over the ${maxBytes}-byte limit (ingest.max_upload_bytes)`))
-        return
-      }
-      hash?.update(chunk)
-      done(null, chunk)
-    },
-  })
-  const written = pipeline(meter, createWriteStream(path, { highWaterMark: UPLOAD_BUFFER_BYTES }))
-  if (body) {
-    // Not pipeline(body, ...): on a refusal the request must stay open so that the 413 can be sent;
-    // a client that goes away mid-upload still ends the copy (premature close).
-    finished(body).catch((err: Error) => meter.destroy(err))
-    body.pipe(meter)
-  } else {
-    meter.end()
+  const meterOptions = {
+    isHashed: options.isHashed,
+    tooLargeMessage: (max: number) => `upload is over the ${max}-byte limit (ingest.max_upload_bytes)`,
   }
+  // Not pipeline(body, ...): on a refusal the request must stay open so that the 413 can be sent.
+  const meter = body ? meterStream(body, maxBytes, meterOptions) : new ByteMeter(maxBytes, meterOptions).end()
+  const written = pipeline(meter, createWriteStream(path, { highWaterMark: STREAM_BUFFER_BYTES }))
   try {
     await written
   } catch (err) {
     body?.unpipe(meter)
     throw err
   }
-  if (bytes === 0) throw new ParseError('the upload is empty (0 bytes): nothing to ingest')
-  return hash ? { bytes, sha256: hash.digest('hex') } : { bytes }
+  if (meter.bytes === 0) throw new ParseError('the upload is empty (0 bytes): nothing to ingest')
+  return meter.sha256 ? { bytes: meter.bytes, sha256: meter.sha256.toString('hex') } : { bytes: meter.bytes }
 }

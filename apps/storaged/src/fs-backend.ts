@@ -4,7 +4,14 @@ import { type FileHandle, mkdir, open, rename, rm, rmdir, unlink } from 'node:fs
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { Conflict, InternalError, NotFound, PreconditionFailed } from '@lakehouse/shared'
+import {
+  Conflict,
+  InternalError,
+  meterStream,
+  NotFound,
+  PreconditionFailed,
+  STREAM_BUFFER_BYTES,
+} from '@lakehouse/shared'
 import type {
   ByteRange,
   ListResult,
@@ -14,7 +21,6 @@ import type {
   PutCondition,
   RangeSpec,
 } from './backend.ts'
-import { meterStream, STREAM_BUFFER_BYTES } from './byte-meter.ts'
 import { walkKeys } from './fs-listing.ts'
 import { encodeTrailer, readTrailer } from './fs-trailer.ts'
 import { RESERVED_TOP } from './key.ts'

@@ -8,9 +8,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
-import { type Config, PreconditionFailed } from '@lakehouse/shared'
+import { type Config, meterStream, PreconditionFailed } from '@lakehouse/shared'
 import type { ListResult, ObjectBackend, ObjectInfo, ObjectRead, PutCondition, RangeSpec } from './backend.ts'
-import { meterStream } from './byte-meter.ts'
 import { compareKeys, RESERVED_TOP } from './key.ts'
 import { rangeHeader, resolveRange, UnsatisfiableRange } from './range.ts'
 import { fromS3Error, s3ErrorName, s3Status } from './s3-errors.ts'

@@ -1,5 +1,6 @@
 export * from './auth.ts'
 export * from './bind-guard.ts'
+export * from './byte-meter.ts'
 export * from './config/load.ts'
 export * from './config/schema.ts'
 export * from './daemons.ts'
