@@ -1,12 +1,11 @@
 import type { App } from '@lakehouse/shared'
 import type { VacuumResult } from '@lakehouse/shared/clients/catalog.ts'
-import { z } from 'zod'
+import { catalogRoutes } from '@lakehouse/shared/contracts/catalog.ts'
+import { routeOptions } from '@lakehouse/shared/contracts/route.ts'
 
-// POST /v1/catalog/vacuum (admin scope, see packages/shared/src/scopes.ts): removes unreferenced
-// data files past the grace period. The body is empty or an empty object.
-
-const vacuumBody = z.strictObject({}).nullish()
+// POST /v1/catalog/vacuum (admin): removes unreferenced data files past the grace period.
+// The body is empty or an empty object.
 
 export function registerVacuumRoute(app: App, runVacuum: () => Promise<VacuumResult>): void {
-  app.post('/v1/catalog/vacuum', { schema: { body: vacuumBody } }, async () => runVacuum())
+  app.route({ ...routeOptions(catalogRoutes.vacuum), handler: async () => runVacuum() })
 }
