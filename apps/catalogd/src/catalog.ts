@@ -1,5 +1,5 @@
 import { assertValidName, NotFound } from '@lakehouse/shared'
-import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakehouse/shared/clients/catalog.ts'
+import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakehouse/shared/contracts/catalog.ts'
 import { type CommitDeps, commitManifest, deleteDataset } from './commit.ts'
 import { IdempotencyIndex } from './idempotency.ts'
 import { ManifestStore } from './manifest-store.ts'

@@ -1,5 +1,5 @@
 import { InvalidRequest, PreconditionFailed, VersionConflict } from '@lakehouse/shared'
-import type { CommitRequest, Manifest, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
+import type { CommitRequest, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
 import type { IdempotencyIndex } from './idempotency.ts'
 import type { ManifestStore } from './manifest-store.ts'
 import { assertFilesBelong, nextManifest, sameSchema, tombstone } from './next-manifest.ts'

@@ -1,5 +1,5 @@
 import { NAME_PATTERN, NotFound, PreconditionFailed } from '@lakehouse/shared'
-import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import type { Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import { LRUCache } from 'lru-cache'
 import { DATASET_MARKERS_PREFIX, datasetMarkerKey, manifestKey, manifestPrefix, parseManifestKey } from './layout.ts'
 import type { CatalogStorage } from './storage-port.ts'

@@ -1,6 +1,6 @@
 import { AlreadyExists, Conflict, InvalidRequest, NotFound, VersionConflict } from '@lakehouse/shared'
-import type { CommitRequest, DataFile, Manifest, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
-import { dataPrefix } from './layout.ts'
+import type { CommitRequest, DataFile, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
+import { dataPrefix } from '@lakehouse/shared/contracts/catalog-layout.ts'
 
 // The rules that turn "the latest manifest" plus "a requested change" into the next manifest.
 // Pure: no storage, no clock (the caller passes `now`), so the commit loop can re-apply them to

@@ -1,21 +1,16 @@
 import { PayloadTooLarge, UnknownModel } from '@lakehouse/shared'
+import { type EmbedKind, type EmbedRequest, MAX_TEXT_BYTES } from '@lakehouse/shared/contracts/embed.ts'
 import type { EmbedModel, ModelInfo } from './model.ts'
-import type { EmbedKind } from './provider.ts'
 import { VectorCache, type VectorCacheOptions } from './vector-cache.ts'
 
 // embedd's domain: texts in, vectors out, for a named model or the default one. Cached vectors are
 // answered from the LRU; only the misses go to the model (and through its micro-batcher). Limits
 // (DESIGN §5): 1..256 texts per request, 32 KiB of UTF-8 per text.
 
-export const MAX_TEXTS = 256
-export const MAX_TEXT_BYTES = 32 * 1024
 export const DEFAULT_KIND: EmbedKind = 'document'
 
-export interface EmbedRequest {
-  texts: readonly string[]
-  model?: string | undefined
-  kind?: EmbedKind | undefined
-}
+/** The request without its wire encoding, which is the route's business. */
+export type EmbedderRequest = Omit<EmbedRequest, 'encoding'>
 
 export interface EmbedResult {
   model: string
@@ -56,7 +51,7 @@ export class Embedder {
   }
 
   /** No await before the model call: concurrent requests reach the batcher in the same tick. */
-  async embed(request: EmbedRequest): Promise<EmbedResult> {
+  async embed(request: EmbedderRequest): Promise<EmbedResult> {
     const model = this.modelOf(request.model)
     const kind = request.kind ?? DEFAULT_KIND
     request.texts.forEach((text, i) => {

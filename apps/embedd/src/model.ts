@@ -1,5 +1,6 @@
+import type { EmbedKind } from '@lakehouse/shared/contracts/embed.ts'
 import { type BatcherOptions, MicroBatcher } from './batcher.ts'
-import type { EmbeddingProvider, EmbedKind } from './provider.ts'
+import type { EmbeddingProvider } from './provider.ts'
 import { badAnswer } from './upstream-errors.ts'
 
 // One configured model: a provider, the dimension it must answer with, and (when batching is given,

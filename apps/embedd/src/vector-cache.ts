@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { EmbedKind } from '@lakehouse/shared/contracts/embed.ts'
 import { LRUCache } from 'lru-cache'
-import type { EmbedKind } from './provider.ts'
 
 // Vectors already computed, keyed by (model, kind, sha256(text)), bounded by entries and by bytes
 // (lru-cache evicts least recently used first). The text itself is never kept, only its hash.

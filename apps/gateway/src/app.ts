@@ -7,6 +7,7 @@ import {
   type ServiceClient,
   serviceClient,
 } from '@lakehouse/shared'
+import { registerEdgeScopes } from './edge-scope.ts'
 import { registerHealthPassthrough } from './health-routes.ts'
 import { registerProxies } from './routes.ts'
 
@@ -31,6 +32,7 @@ export async function buildApp(deps: GatewayDeps): Promise<App> {
   app.addHook('onClose', async () => {
     await Promise.all(peers.map((peer) => peer.close()))
   })
+  registerEdgeScopes(app)
   registerHealthPassthrough(app, new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient])))
   await registerProxies(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
   return app

@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { StatementType } from '@duckdb/node-api'
 import { quoteIdent, quoteLiteral } from '@lakehouse/shared'
-import type { DatasetList, Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import type { DatasetList, Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import type { Lease } from './parquet-cache.ts'
 import { safeTypeName } from './sql-text.ts'
 

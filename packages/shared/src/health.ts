@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import { healthRoutes } from './contracts/health.ts'
+import { routeOptions } from './contracts/route.ts'
 
 // GET /health is liveness: plain text `<service> ok`, nothing else, no dependency touched.
 // GET /ready runs the daemon's dependency checks and answers 200 when all pass, 503 otherwise.
@@ -24,17 +26,23 @@ async function runCheck(check: ReadyCheck): Promise<{ ok: true } | { ok: false; 
 }
 
 export function registerHealth(app: FastifyInstance, service: string, checks: ReadyChecks): void {
-  app.get('/health', async (_req, reply) => {
-    reply.type('text/plain; charset=utf-8')
-    return `${service} ok`
+  app.route({
+    ...routeOptions(healthRoutes.health),
+    handler: async (_req, reply) => {
+      reply.type('text/plain; charset=utf-8')
+      return `${service} ok`
+    },
   })
-  app.get('/ready', async (_req, reply) => {
-    const names = Object.keys(checks)
-    const results = await Promise.all(names.map((name) => runCheck(checks[name] as ReadyCheck)))
-    const byName = Object.fromEntries(names.map((name, i) => [name, results[i]]))
-    const ready = results.every((r) => r.ok)
-    reply.status(ready ? 200 : 503)
-    return { service, ready, checks: byName }
+  app.route({
+    ...routeOptions(healthRoutes.ready),
+    handler: async (_req, reply) => {
+      const names = Object.keys(checks)
+      const results = await Promise.all(names.map((name) => runCheck(checks[name] as ReadyCheck)))
+      const byName = Object.fromEntries(names.map((name, i) => [name, results[i]]))
+      const ready = results.every((r) => r.ok)
+      reply.status(ready ? 200 : 503)
+      return { service, ready, checks: byName }
+    },
   })
 }
 

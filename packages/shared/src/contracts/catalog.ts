@@ -33,6 +33,52 @@ export const CommitRequest = z.strictObject({
 })
 export type CommitRequest = z.infer<typeof CommitRequest>
 
+export const CommitOperation = z.enum(['create', 'append', 'replace', 'delete'])
+export type CommitOperation = z.infer<typeof CommitOperation>
+
+// Answers are parsed with z.object, not strictObject: a client accepts (and drops) a field a newer
+// catalogd adds, while requests stay strict so a typo is refused.
+export const Manifest = z.object({
+  name: z.string(),
+  version: z.number().int().positive(),
+  operation: CommitOperation,
+  schema: z.array(SchemaField),
+  files: z.array(DataFile),
+  row_count: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  created_at: z.string(),
+  committed_at: z.string(),
+  /** The idempotency key of the commit that wrote this version; a later commit with it commits nothing. */
+  idempotency_key: z.string().optional(),
+  /** Set on the tombstone version written by a delete. */
+  deleted: z.boolean().optional(),
+})
+export type Manifest = z.infer<typeof Manifest>
+
+export const DatasetList = z.object({ datasets: z.array(Manifest), generation: z.number().int().nonnegative() })
+export type DatasetList = z.infer<typeof DatasetList>
+
+export const Generation = z.object({ generation: z.number().int().nonnegative() })
+
+export const VersionEntry = z.object({
+  version: z.number().int().positive(),
+  operation: CommitOperation,
+  row_count: z.number().int().nonnegative(),
+  committed_at: z.string(),
+})
+export type VersionEntry = z.infer<typeof VersionEntry>
+
+export const VersionList = z.object({ name: z.string(), versions: z.array(VersionEntry) })
+export type VersionList = z.infer<typeof VersionList>
+
+export const VacuumResult = z.object({
+  /** Keys of the data files removed. */
+  deleted: z.array(z.string()),
+  /** Data files left in place (referenced by some version, or younger than the grace period). */
+  kept: z.number().int().nonnegative(),
+})
+export type VacuumResult = z.infer<typeof VacuumResult>
+
 export const VersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() })
 
 export const VacuumRequest = z.strictObject({}).nullish()
@@ -43,12 +89,14 @@ export const catalogRoutes = {
     url: '/v1/catalog/datasets',
     scope: 'read',
     summary: 'every live dataset with the global generation',
+    response: DatasetList,
   }),
   generation: defineRoute({
     method: 'GET',
     url: '/v1/catalog/generation',
     scope: 'read',
     summary: 'the global generation: changes on every commit',
+    response: Generation,
   }),
   getManifest: defineRoute({
     method: 'GET',
@@ -57,6 +105,7 @@ export const catalogRoutes = {
     summary: "a dataset's latest (or given) manifest",
     params: DatasetNameParams,
     querystring: VersionQuery,
+    response: Manifest,
   }),
   listVersions: defineRoute({
     method: 'GET',
@@ -64,6 +113,7 @@ export const catalogRoutes = {
     scope: 'read',
     summary: 'every version of a dataset, deleted ones included',
     params: DatasetNameParams,
+    response: VersionList,
   }),
   commit: defineRoute({
     method: 'POST',
@@ -72,6 +122,7 @@ export const catalogRoutes = {
     summary: 'commit a new version atomically',
     params: DatasetNameParams,
     body: CommitRequest,
+    response: Manifest,
   }),
   deleteDataset: defineRoute({
     method: 'DELETE',
@@ -79,6 +130,7 @@ export const catalogRoutes = {
     scope: 'admin',
     summary: 'write a tombstone version; history stays readable',
     params: DatasetNameParams,
+    response: Manifest,
   }),
   vacuum: defineRoute({
     method: 'POST',
@@ -86,5 +138,6 @@ export const catalogRoutes = {
     scope: 'admin',
     summary: 'remove unreferenced data files older than the grace period',
     body: VacuumRequest,
+    response: VacuumResult,
   }),
 } as const
