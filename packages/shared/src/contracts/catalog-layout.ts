@@ -19,3 +19,21 @@ export function dataFileOwner(key: string): string | undefined {
   const match = /^datasets\/([a-z][a-z0-9_]{0,62})\/data\/[^/]/.exec(key)
   return match?.[1]
 }
+
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u
+
+/**
+ * Why `key` is not a data file of dataset `name`, or undefined when it is one: under the dataset's
+ * own data folder, by plain segments (no empty, `.` or `..` segment, no backslash, no controls),
+ * so no spelling of a key climbs out of the folder that vacuum and the dataset's reads own.
+ */
+export function dataFileKeyProblem(name: string, key: string): string | undefined {
+  const prefix = dataPrefix(name)
+  if (!key.startsWith(prefix) || key.length === prefix.length) return `not under ${prefix}`
+  if (key.includes('\\') || CONTROL_OR_FORMAT.test(key)) return 'backslash or control character'
+  const segments = key.slice(prefix.length).split('/')
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    return 'empty, "." or ".." segment'
+  }
+  return undefined
+}

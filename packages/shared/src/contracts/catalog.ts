@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { duckDbTypeProblem } from './duckdb-type.ts'
 import { defineRoute } from './route.ts'
 
 // The catalog API (DESIGN §5 "catalog", §6): manifests, commits, versions, vacuum. A manifest is
@@ -6,12 +7,23 @@ import { defineRoute } from './route.ts'
 
 export const DatasetNameParams = z.strictObject({ name: z.string() })
 
-export const SchemaField = z.strictObject({
-  name: z.string().min(1).max(255),
-  /** DuckDB logical type name, e.g. BIGINT, DOUBLE, VARCHAR, TIMESTAMP, DECIMAL(18,3). */
-  type: z.string().min(1).max(255),
-  nullable: z.boolean(),
+/** C0, DEL and C1 controls: they make two names print the same and break every text format. */
+const CONTROL = /\p{Cc}/u
+
+/** Any text a CSV header may hold (spaces included), but not empty, not controls, at most 255 bytes. */
+export const ColumnName = z
+  .string()
+  .min(1)
+  .refine((name) => !CONTROL.test(name), 'a column name may not contain control characters')
+  .refine((name) => Buffer.byteLength(name, 'utf8') <= 255, 'a column name is at most 255 bytes of UTF-8')
+
+/** A DuckDB logical type name, e.g. BIGINT, DOUBLE, VARCHAR, TIMESTAMP, DECIMAL(18,3), BIGINT[]. */
+export const ColumnType = z.string().superRefine((type, ctx) => {
+  const problem = duckDbTypeProblem(type)
+  if (problem) ctx.addIssue({ code: 'custom', message: `not a DuckDB type name: ${problem}` })
 })
+
+export const SchemaField = z.strictObject({ name: ColumnName, type: ColumnType, nullable: z.boolean() })
 export type SchemaField = z.infer<typeof SchemaField>
 
 export const DataFile = z.strictObject({
@@ -38,11 +50,17 @@ export type CommitOperation = z.infer<typeof CommitOperation>
 
 // Answers are parsed with z.object, not strictObject: a client accepts (and drops) a field a newer
 // catalogd adds, while requests stay strict so a typo is refused.
+/**
+ * A column as a manifest holds it. Looser than SchemaField on purpose: a manifest committed before
+ * the type and name rules must still read (queryd re-checks type names before it uses them).
+ */
+const StoredField = z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })
+
 export const Manifest = z.object({
   name: z.string(),
   version: z.number().int().positive(),
   operation: CommitOperation,
-  schema: z.array(SchemaField),
+  schema: z.array(StoredField),
   files: z.array(DataFile),
   row_count: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
