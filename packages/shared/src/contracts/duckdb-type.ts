@@ -121,19 +121,24 @@ function base(c: Cursor, depth: number): void {
   const first = c.word()
   if (first === undefined) throw new Error('expected a type name')
   const upper = first.toUpperCase()
-  if ((upper === 'STRUCT' || upper === 'UNION') && c.eat('(')) return fields(c, depth)
-  if (upper === 'MAP' && c.eat('(')) {
+  if ((upper === 'STRUCT' || upper === 'UNION') && c.eat('(')) {
+    fields(c, depth)
+  } else if (upper === 'MAP' && c.eat('(')) {
     type(c, depth + 1)
     c.expect(',')
     type(c, depth + 1)
-    return c.expect(')')
-  }
-  if (upper === 'ENUM' && c.eat('(')) {
+    c.expect(')')
+  } else if (upper === 'ENUM' && c.eat('(')) {
     do {
       if (!c.quoted("'")) throw new Error('expected a string')
     } while (c.eat(','))
-    return c.expect(')')
+    c.expect(')')
+  } else {
+    simple(c, first)
   }
+}
+
+function simple(c: Cursor, first: string): void {
   const name = simpleName(c, first)
   if (!SIMPLE.has(name)) throw new Error(`${name} is not a DuckDB type`)
   if (name === 'DECIMAL' && c.eat('(')) {
