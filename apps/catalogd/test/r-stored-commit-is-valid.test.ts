@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { MemoryStorage } from './memory-storage.ts'
 
-// Rule (ADR-005): what catalogd stores is valid. A commit's column types are DuckDB type names
+// Rule: what catalogd stores is valid. A commit's column types are DuckDB type names
 // (parsed), its column names are non-empty text without control characters and at most 255 bytes,
 // and its file keys lie under the dataset's own datasets/<name>/data/ folder; anything else is
 // 400 invalid_request naming the field, and nothing is written.

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResult, DuckDBType, DuckDBValue } from '@duckdb/node-api'
 import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
-import type { ParsedSqlRequest } from '@lakehouse/shared/contracts/query.ts'
+import type { ParsedSqlRequest, QueryColumn } from '@lakehouse/shared/contracts/query.ts'
 import type { Lease } from './parquet-cache.ts'
 import { isInterrupt, type Redactor, toSqlError } from './sql-errors.ts'
 import { checkStatement, prepareChecked } from './statement-guard.ts'
@@ -20,13 +20,8 @@ export interface QueryLimits {
   maxSqlBytes: number
 }
 
-export interface ResultColumn {
-  name: string
-  type: string
-}
-
 export interface QueryRun {
-  columns: ResultColumn[]
+  columns: QueryColumn[]
   /** Column names made unique (a, a_1), for formats that key rows by name. */
   keys: string[]
   types: DuckDBType[]

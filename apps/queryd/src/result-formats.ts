@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream'
 import type { DuckDBValue, Json } from '@duckdb/node-api'
-import type { QueryFormat } from '@lakehouse/shared/contracts/query.ts'
+import type { QueryFormat, QueryResult } from '@lakehouse/shared/contracts/query.ts'
 import { arrowStream } from './arrow-format.ts'
-import type { QueryRun, ResultColumn } from './query-engine.ts'
+import type { QueryRun } from './query-engine.ts'
 import { convertJson, toCsvField } from './values.ts'
 
 // The text formats of a query result (DESIGN §5): `json` is one document and so is built whole (it
@@ -15,13 +15,8 @@ export const CONTENT_TYPES: Record<QueryFormat, string> = {
   arrow: 'application/vnd.apache.arrow.stream',
 }
 
-export interface JsonResult {
-  columns: ResultColumn[]
-  rows: Json[][]
-  row_count: number
-  truncated: boolean
-  elapsed_ms: number
-}
+/** The json format's document: the contract's QueryResult, rows as DuckDB's JSON values. */
+export type JsonResult = Omit<QueryResult, 'rows'> & { rows: Json[][] }
 
 function convertRow(run: QueryRun, row: DuckDBValue[]): Json[] {
   return row.map((value, i) => convertJson(value, run.types[i]!))

@@ -1,4 +1,4 @@
-// Whether a string is a DuckDB logical type name, as DESCRIBE prints them (ADR-005): a name of
+// Whether a string is a DuckDB logical type name, as DESCRIBE prints them: a name of
 // the allow-list, DECIMAL(p,s), ENUM('a', …), the nested STRUCT(f T, …), UNION(f T, …), MAP(K, V),
 // and lists `T[]` / arrays `T[n]` of any of these. Parsed, not pattern-matched, so that what the
 // catalog stores is a type and never a fragment of SQL: `VARCHAR); DROP TABLE x; --` is refused.
