@@ -1,4 +1,4 @@
-import type { FastifyInstance, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 
 // Every route declares its scope (ADR-003): the server factory records each route as it is added
 // and refuses to start (ready() rejects) while any has none. The check runs at ready rather than
@@ -37,4 +37,9 @@ export function checkDeclaredScopes(app: FastifyInstance): void {
       throw new Error(`routes without a declared scope (config.scope, see contracts/route.ts): ${list}`)
     }
   })
+}
+
+/** Whether the route `req` matched answers without a token (liveness): e.g. for rate-limit exemptions. */
+export function isOpenRoute(req: FastifyRequest): boolean {
+  return !req.is404 && req.routeOptions.config.scope === 'open'
 }
