@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { type App, InvalidRequest, UpstreamTimeout } from '@lakehouse/shared'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
+import { MemoryCatalog } from '@lakehouse/shared/testing/memory-catalog.ts'
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
-import { MemoryCatalog, MemoryStore } from './memory-peers.ts'
 
 // POST /v1/ingest/<dataset> through app.inject, with the real DuckDB conversion and in-process
 // stand-ins for storaged and catalogd (test/http.test.ts runs the real daemons).
@@ -14,14 +15,14 @@ const FIXTURES = resolve(import.meta.dirname, '../../../tests/fixtures/ingest')
 const fixture = (name: string) => readFileSync(join(FIXTURES, name))
 
 let config: ReturnType<typeof testConfig>
-let store: MemoryStore
+let store: MemoryStorage
 let catalog: MemoryCatalog
 let app: App
 const tmpDir = () => join(config.paths.data_dir, 'tmp', 'ingest')
 
 beforeEach(async () => {
   config = testConfig({ ingest: { max_upload_bytes: 64 * 1024, duckdb_threads: 1, duckdb_memory_limit: '256MB' } })
-  store = new MemoryStore()
+  store = new MemoryStorage()
   catalog = new MemoryCatalog()
   app = await buildApp({ config, store, catalog })
 })
@@ -58,7 +59,7 @@ describe('ingestd routes', () => {
     ])
     expect(body.files).toHaveLength(1)
     expect(body.files[0].key).toMatch(/^datasets\/people\/data\/[0-9A-Z]{26}\.parquet$/)
-    expect(store.objects.get(body.files[0].key)?.subarray(0, 4).toString()).toBe('PAR1')
+    expect(store.bytes(body.files[0].key)?.subarray(0, 4).toString()).toBe('PAR1')
     expect(catalog.commits).toBe(1)
     expect(readdirSync(tmpDir())).toEqual([])
   })
@@ -235,9 +236,9 @@ describe('Idempotency-Key', () => {
     const first = await ingest('people', query, fixture('people.csv'), headers)
     // As after a crash between the commit and the record: the claim is there, the answer is not.
     for (const key of store.keys('ingest/idempotency/')) {
-      const record = JSON.parse(store.objects.get(key)?.toString() ?? '{}')
+      const record = JSON.parse(store.bytes(key)?.toString() ?? '{}')
       delete record.answer
-      store.objects.set(key, Buffer.from(JSON.stringify(record)))
+      store.seed(key, JSON.stringify(record))
     }
     const again = await ingest('people', query, fixture('people.csv'), headers)
     expect(again.json()).toEqual(first.json())
