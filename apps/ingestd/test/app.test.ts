@@ -173,15 +173,23 @@ describe('ingestd routes', () => {
     expect(created.json().error.code).toBe('already_exists')
   })
 
-  it('plans again when a commit loses a race to a schema change', async () => {
+  it('plans again against the new schema when a commit loses a race to a schema change', async () => {
     await ingest('people', 'format=csv', fixture('people.csv'))
+    // A rival widens id to DOUBLE just before our commit: the append must be re-planned on that
+    // schema, not committed on the one it read first.
     catalog.beforeCommit = (name) => {
       const current = catalog.versions.get(name)?.at(-1)
-      if (current) catalog.versions.set(name, [...(catalog.versions.get(name) ?? []), { ...current, version: 2 }])
+      if (!current) return
+      const schema = current.schema.map((f) => (f.name === 'id' ? { ...f, type: 'DOUBLE' } : f))
+      expect(schema).not.toEqual(current.schema)
+      catalog.versions.set(name, [...(catalog.versions.get(name) ?? []), { ...current, version: 2, schema }])
     }
     const res = await ingest('people', 'format=ndjson', fixture('people-append.ndjson'))
-    expect(res.statusCode).toBe(200)
+    expect(res.statusCode, res.body).toBe(200)
     expect(res.json().version).toBe(3)
+    const committed = await catalog.getManifest('people', 3)
+    expect(committed.schema.find((f) => f.name === 'id')?.type).toBe('DOUBLE')
+    expect(committed.schema.map((f) => f.name)).toEqual(['id', 'name', 'city', 'rate', 'team'])
     expect(store.keys('datasets/')).toHaveLength(2)
   })
 })
