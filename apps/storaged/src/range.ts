@@ -23,8 +23,9 @@ export class UnsatisfiableRange extends RangeNotSatisfiable {
 export function parseRange(header: string | undefined): RangeSpec | undefined {
   if (!header) return undefined
   const parsed = parseRangeHeader(UNKNOWN_SIZE, header.trim())
-  // Against a size no object reaches, only "bytes=-0" is unsatisfiable: a 416 whatever the size.
-  if (parsed === -1) return { suffix: 0 }
+  // -1 is range-parser's "no satisfiable range": "bytes=-0" is a 416 whatever the size (RFC 9110),
+  // anything else it refuses (a reversed a-b) is a header we ignore.
+  if (parsed === -1) return /^bytes=\s*-\s*0+$/.test(header.trim()) ? { suffix: 0 } : undefined
   if (!Array.isArray(parsed) || parsed.type !== 'bytes' || parsed.length !== 1) return undefined
   const { start, end } = parsed[0] as { start: number; end: number }
   const [first = '', last = ''] = header
