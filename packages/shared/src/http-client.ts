@@ -93,9 +93,14 @@ export class ServiceClient {
     return (await response.body.json()) as T
   }
 
-  /** GET /health of the peer; resolves when it answers 200. */
-  async health(): Promise<string> {
-    const response = await this.request({ method: 'GET', path: '/health', timeoutMs: 2_000 })
+  /** GET /health of the peer; resolves when it answers 200. `signal` cancels the request. */
+  async health(signal?: AbortSignal): Promise<string> {
+    const response = await this.request({
+      method: 'GET',
+      path: '/health',
+      timeoutMs: 2_000,
+      ...(signal ? { signal } : {}),
+    })
     return response.body.text()
   }
 
