@@ -93,14 +93,11 @@ export class ServiceClient {
     return (await response.body.json()) as T
   }
 
-  /** GET /health of the peer; resolves when it answers 200. `signal` cancels the request. */
+  /** GET /health of the peer; resolves when it answers 200. The caller's `signal` (a /ready
+   * deadline) cancels it; without one it gives up after 2 s. */
   async health(signal?: AbortSignal): Promise<string> {
-    const response = await this.request({
-      method: 'GET',
-      path: '/health',
-      timeoutMs: 2_000,
-      ...(signal ? { signal } : {}),
-    })
+    const deadline = signal ? { signal } : { timeoutMs: 2_000 }
+    const response = await this.request({ method: 'GET', path: '/health', ...deadline })
     return response.body.text()
   }
 
