@@ -67,7 +67,7 @@ describe('queryd over storaged, catalogd and ingestd', () => {
   })
 
   it('caches the data files locally, named by etag rather than key', () => {
-    const cached = readdirSync(join(app.query.cache!.dir)).filter((f) => f.endsWith('.parquet'))
+    const cached = readdirSync(join(app.queryService.cache!.dir)).filter((f) => f.endsWith('.parquet'))
     expect(cached.length).toBeGreaterThan(0)
     for (const name of cached) expect(name).toMatch(/^[0-9a-f]{40}\.parquet$/)
   })

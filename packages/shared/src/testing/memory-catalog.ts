@@ -7,6 +7,13 @@ import { AlreadyExists, Conflict, InvalidRequest, NotFound, VersionConflict } fr
 // cannot drift: an append to an absent dataset creates it here exactly as it does there.
 
 export class MemoryCatalog {
+  /** A peer like the real client: named for /ready, always healthy, nothing to close. */
+  readonly service = 'catalogd'
+  async health(): Promise<string> {
+    return 'catalogd ok'
+  }
+  async close(): Promise<void> {}
+
   readonly versions = new Map<string, Manifest[]>()
   commits = 0
   /** Runs before a commit is applied: a test's way to commit something first (a lost race). */

@@ -19,6 +19,13 @@ export interface StoredObject {
 type Body = string | Buffer | Uint8Array | Readable | AsyncIterable<Uint8Array>
 
 export class MemoryStorage {
+  /** A peer like the real client: named for /ready, always healthy, nothing to close. */
+  readonly service = 'storaged'
+  async health(): Promise<string> {
+    return 'storaged ok'
+  }
+  async close(): Promise<void> {}
+
   readonly objects = new Map<string, StoredObject>()
   /** Calls by method, so a test can see what a code path costs. */
   readonly calls: Record<string, number> = {}
