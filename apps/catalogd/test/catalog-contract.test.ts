@@ -1,5 +1,6 @@
 import { describeCatalogContract } from '@lakehouse/shared/testing/catalog-contract.ts'
 import { MemoryCatalog } from '@lakehouse/shared/testing/memory-catalog.ts'
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { afterAll, beforeAll } from 'vitest'
 import { uploadFiles } from './stack.ts'
@@ -20,8 +21,12 @@ describeCatalogContract('catalogd over HTTP', () => ({
   dataFile: async (dataset, id) => (await uploadFiles(stack.storage, dataset, [id]))[0] as never,
 }))
 
-const memory = new MemoryCatalog()
+const memoryStorage = new MemoryStorage()
+const memory = new MemoryCatalog(memoryStorage)
 describeCatalogContract('MemoryCatalog', () => ({
   catalog: memory,
-  dataFile: async (dataset, id) => ({ key: `datasets/${dataset}/data/${id}.parquet`, rows: 1, bytes: 10 }),
+  dataFile: async (dataset, id) => {
+    const key = `datasets/${dataset}/data/${id}.parquet`
+    return { key, rows: 1, bytes: memoryStorage.seed(key, `bytes of ${id}`).size }
+  },
 }))

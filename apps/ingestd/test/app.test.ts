@@ -23,7 +23,7 @@ const tmpDir = () => join(config.paths.data_dir, 'tmp', 'ingest')
 beforeEach(async () => {
   config = testConfig({ ingest: { max_upload_bytes: 64 * 1024, duckdb_threads: 1, duckdb_memory_limit: '256MB' } })
   store = new MemoryStorage()
-  catalog = new MemoryCatalog()
+  catalog = new MemoryCatalog(store)
   app = await buildApp({ config, store, catalog })
 })
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CommitRequest, DataFile, Manifest, SchemaField } from '../clients/catalog.ts'
-import { AlreadyExists, Conflict, NotFound, VersionConflict } from '../errors.ts'
+import { AlreadyExists, Conflict, InvalidRequest, NotFound, VersionConflict } from '../errors.ts'
 
 // Tests only: catalogd's commit rules as a client sees them, one suite run against every catalog
 // a test may use: the real catalogd (over HTTP) and MemoryCatalog. A rule written here binds both.
@@ -57,6 +57,18 @@ export function describeCatalogContract(label: string, subject: () => ContractSu
       expect((await commit(name, { operation: 'append', files: [b] })).files).toEqual([a, b])
       expect((await commit(name, { operation: 'replace', schema: WIDER, files: [c] })).files).toEqual([c])
       expect((await subject().catalog.getManifest(name)).schema).toEqual(WIDER)
+    })
+
+    it('a commit naming a file that is not in storage is invalid_request', async () => {
+      const name = fresh()
+      const missing = { key: `datasets/${name}/data/missing.parquet`, rows: 1, bytes: 1 }
+      await expect(commit(name, { operation: 'create', files: [missing] })).rejects.toBeInstanceOf(InvalidRequest)
+    })
+
+    it("a file outside the dataset's data folder is invalid_request", async () => {
+      const name = fresh()
+      const other = await file(fresh(), 'a')
+      await expect(commit(name, { operation: 'create', files: [other] })).rejects.toBeInstanceOf(InvalidRequest)
     })
 
     it('appending a file already in the dataset is a conflict', async () => {

@@ -6,7 +6,19 @@ import { AlreadyExists, Conflict, InvalidRequest, NotFound, VersionConflict } fr
 // (testing/catalog-contract.ts, run by apps/catalogd/test/catalog-contract.test.ts), so the two
 // cannot drift: an append to an absent dataset creates it here exactly as it does there.
 
+/** Where the catalog looks for the data files a commit names (a MemoryStorage, in tests). */
+export interface FileLookup {
+  head(key: string): Promise<unknown>
+}
+
 export class MemoryCatalog {
+  readonly #files: FileLookup | undefined
+
+  /** With `files`, a commit naming a file that is not there is refused, as catalogd refuses it. */
+  constructor(files?: FileLookup) {
+    this.#files = files
+  }
+
   /** A peer like the real client: named for /ready, always healthy, nothing to close. */
   readonly service = 'catalogd'
   async health(): Promise<string> {
@@ -35,6 +47,11 @@ export class MemoryCatalog {
     for (const file of request.files) {
       if (!file.key.startsWith(prefix) || keys.has(file.key)) throw new InvalidRequest(`file ${file.key} refused`)
       keys.add(file.key)
+    }
+    for (const file of request.files) {
+      if (this.#files && !(await this.#files.head(file.key))) {
+        throw new InvalidRequest(`file ${JSON.stringify(file.key)} does not exist in storage`)
+      }
     }
     const all = this.versions.get(name) ?? []
     const repeated = all.find((m) => request.idempotency_key && m.idempotency_key === request.idempotency_key)
