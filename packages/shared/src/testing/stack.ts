@@ -55,17 +55,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return found.url
   }
   const start = async (daemon: PeerDaemon, env: Record<string, string> = {}) => {
-    const process = await startDaemon(daemon, {
+    const child = await startDaemon(daemon, {
       env: { LH_PATHS_DATA_DIR: dataDir, ...options.env, ...peers, ...options.envOf?.[daemon], ...env },
     })
-    started.push(process)
-    daemons[daemon] = process
-    peers[`LH_PEERS_${daemon.toUpperCase()}`] = process.url
-    return process
+    started.push(child)
+    daemons[daemon] = child
+    peers[`LH_PEERS_${daemon.toUpperCase()}`] = child.url
+    return child
   }
   const stop = async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()))
-    for (const process of started.splice(0).reverse()) await process.stop('SIGKILL')
+    for (const child of started.splice(0).reverse()) await child.stop('SIGKILL')
     rmSync(dataDir, { recursive: true, force: true })
   }
   try {
