@@ -1,7 +1,7 @@
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
-import { MemoryStorage } from './memory-storage.ts'
 
 // Rule: what catalogd stores is valid. A commit's column types are DuckDB type names
 // (parsed), its column names are non-empty text without control characters and at most 255 bytes,

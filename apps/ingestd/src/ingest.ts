@@ -2,7 +2,14 @@ import { createReadStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
-import { AlreadyExists, type App, assertValidName, LakehouseError, NotFound, VersionConflict } from '@lakehouse/shared'
+import {
+  AlreadyExists,
+  assertValidName,
+  LakehouseError,
+  type Logger,
+  NotFound,
+  VersionConflict,
+} from '@lakehouse/shared'
 import type { DataFile, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
 import { dataFileKey } from '@lakehouse/shared/contracts/catalog-layout.ts'
 import type { IngestAnswer, IngestMode, SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
@@ -51,8 +58,6 @@ interface KeyClaim {
 }
 
 const NO_KEY: KeyClaim = { isRetry: false, fingerprint: '', commitKey: undefined }
-
-type Logger = App['log']
 
 export class Ingestor {
   readonly #engine: DuckDBInstance

@@ -114,6 +114,11 @@ export class ProviderError extends LakehouseError {
   override readonly status = 502
   override readonly code = 'provider_error'
 }
+/** A peer answered, but not in its contract's shape (a stored object without an etag): its bug, not ours. */
+export class UpstreamProtocolError extends LakehouseError {
+  override readonly status = 502
+  override readonly code = 'upstream_protocol_error'
+}
 export class InternalError extends LakehouseError {
   override readonly status = 500
   override readonly code = 'internal_error'
@@ -152,6 +157,7 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     IdempotencyKeyReused,
     UnknownModel,
     ProviderError,
+    UpstreamProtocolError,
     PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,

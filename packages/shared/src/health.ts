@@ -4,24 +4,28 @@ import { routeOptions } from './contracts/route.ts'
 
 // GET /health is liveness: plain text `<service> ok`, nothing else, no dependency touched.
 // GET /ready runs the daemon's dependency checks and answers 200 when all pass, 503 otherwise.
+// Each check gets an AbortSignal.timeout: at the deadline the answer is "not ready" and the check
+// itself is cancelled (a peer's /health request is aborted), not left running behind the answer.
 
-export type ReadyCheck = () => Promise<unknown>
+export type ReadyCheck = (signal: AbortSignal) => Promise<unknown>
 export type ReadyChecks = Record<string, ReadyCheck>
 
-const CHECK_TIMEOUT_MS = 2_000
+export const CHECK_TIMEOUT_MS = 2_000
 
-async function runCheck(check: ReadyCheck): Promise<{ ok: true } | { ok: false; error: string }> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)
+export async function runCheck(
+  check: ReadyCheck,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const signal = AbortSignal.timeout(timeoutMs)
+  const deadline = new Promise<never>((_, reject) => {
+    signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true })
   })
   try {
-    await Promise.race([check(), timeout])
+    await Promise.race([check(signal), deadline])
     return { ok: true }
   } catch (err) {
+    if (signal.aborted) return { ok: false, error: `no answer within ${timeoutMs} ms` }
     return { ok: false, error: (err as Error).message }
-  } finally {
-    clearTimeout(timer)
   }
 }
 
@@ -48,7 +52,7 @@ export function registerHealth(app: FastifyInstance, service: string, checks: Re
 
 /** Ready checks that a peer daemon answers its /health. */
 export function peerReadyChecks(
-  peers: ReadonlyArray<{ service: string; health: () => Promise<unknown> }>,
+  peers: ReadonlyArray<{ service: string; health: (signal?: AbortSignal) => Promise<unknown> }>,
 ): ReadyChecks {
-  return Object.fromEntries(peers.map((peer) => [peer.service, () => peer.health()]))
+  return Object.fromEntries(peers.map((peer) => [peer.service, (signal: AbortSignal) => peer.health(signal)]))
 }

@@ -12,9 +12,9 @@ export abstract class PeerClient {
     this.http = http
   }
 
-  /** GET /health of the peer; resolves when it answers 200. */
-  health(): Promise<string> {
-    return this.http.health()
+  /** GET /health of the peer; resolves when it answers 200. `signal` cancels the request. */
+  health(signal?: AbortSignal): Promise<string> {
+    return this.http.health(signal)
   }
 
   get service(): string {

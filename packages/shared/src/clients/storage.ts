@@ -1,13 +1,14 @@
 import type { Readable } from 'node:stream'
 import type { Config } from '../config/schema.ts'
 import { ListPage, type ObjectInfo, PutResult } from '../contracts/storage.ts'
-import { NotFound } from '../errors.ts'
+import { NotFound, UpstreamProtocolError } from '../errors.ts'
 import { serviceClient } from '../http-client.ts'
 import { PeerClient } from './peer-client.ts'
 
 // The client of storaged (DESIGN §5 "storage") that every other daemon uses. Keys are passed as
 // they are and encoded segment by segment; conditional writes surface as PreconditionFailed (412),
-// a missing object as NotFound (404), both from packages/shared/errors.
+// a missing object as NotFound (404), both from packages/shared/errors; an answer without an etag
+// is storaged breaking its contract, 502 upstream_protocol_error, never a missing object.
 
 export type { ListPage, ObjectInfo, PutResult } from '../contracts/storage.ts'
 
@@ -96,7 +97,7 @@ function infoFromHeaders(
     return Array.isArray(value) ? value[0] : value
   }
   const etag = one('etag')
-  if (!etag) throw new NotFound('storaged answered without an etag')
+  if (!etag) throw new UpstreamProtocolError('storaged answered without an etag')
   return {
     size: Number(one('content-length') ?? 0),
     etag,

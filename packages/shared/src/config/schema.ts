@@ -10,7 +10,8 @@ import { storageSectionSchema } from './sections/storage.ts'
 // The whole configuration of every daemon, one schema (DESIGN §10). Every table is strict, so an
 // unknown key is an error that names it. Each daemon reads only its own sections.
 
-const port = z.number().int().min(1).max(65535)
+// 0 lets the OS pick a free port (tests); the daemon reports the one it got (run-daemon.ts).
+const port = z.number().int().min(0).max(65535)
 const bytes = z.number().int().positive()
 
 export const scopeSchema = z.enum(['read', 'write', 'admin'])

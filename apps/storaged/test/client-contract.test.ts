@@ -1,32 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Readable } from 'node:stream'
+import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
+import { NotFound, PayloadTooLarge, PreconditionFailed } from '@lakehouse/shared/errors.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { StorageClient } from '../src/clients/storage.ts'
-import { NotFound, PayloadTooLarge, PreconditionFailed } from '../src/errors.ts'
-import { ServiceClient } from '../src/http-client.ts'
-import { type DaemonProcess, startDaemon } from '../src/testing/daemon-process.ts'
 
 // The storage client every daemon uses, against a real storaged (fs backend, temp folder).
 
 const CAP_BYTES = 4 * 1024 * 1024
 
 describe('StorageClient against a real storaged', () => {
-  let daemon: DaemonProcess
+  let stack: Stack
   let client: StorageClient
-  let dataDir: string
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'lh-storage-client-'))
-    daemon = await startDaemon('storaged', {
-      env: { LH_PATHS_DATA_DIR: dataDir, LH_STORAGE_MAX_OBJECT_BYTES: String(CAP_BYTES) },
-    })
-    client = new StorageClient(new ServiceClient({ service: 'storaged', baseUrl: daemon.url }))
+    stack = await startStack({ storageOnly: true, env: { LH_STORAGE_MAX_OBJECT_BYTES: String(CAP_BYTES) } })
+    client = stack.storage
   })
   afterAll(async () => {
-    await client?.close()
-    await daemon?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+    await stack?.stop()
   })
 
   it('puts and gets back the same bytes as a buffer and as a stream', async () => {

@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import type { CatalogClient, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
+import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
+import { AlreadyExists, InvalidName, NotFound, VersionConflict } from '@lakehouse/shared/errors.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CatalogClient, type SchemaField } from '../src/clients/catalog.ts'
-import { StorageClient } from '../src/clients/storage.ts'
-import { AlreadyExists, InvalidName, NotFound, VersionConflict } from '../src/errors.ts'
-import { ServiceClient } from '../src/http-client.ts'
-import { type DaemonProcess, startDaemon } from '../src/testing/daemon-process.ts'
 
 // The catalogd client against a real catalogd over a real storaged: every method round-trips, and
 // catalogd's errors come back as the typed classes callers branch on (ingestd retries on
@@ -14,28 +10,18 @@ import { type DaemonProcess, startDaemon } from '../src/testing/daemon-process.t
 
 const SCHEMA: SchemaField[] = [{ name: 'id', type: 'BIGINT', nullable: false }]
 
-let dataDir: string
-let storaged: DaemonProcess
-let catalogd: DaemonProcess
+let stack: Stack
 let storage: StorageClient
 let catalog: CatalogClient
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'lh-catalog-client-'))
-  storaged = await startDaemon('storaged', { env: { LH_PATHS_DATA_DIR: dataDir } })
-  catalogd = await startDaemon('catalogd', {
-    env: { LH_PATHS_DATA_DIR: dataDir, LH_PEERS_STORAGED: storaged.url, LH_CATALOG_VACUUM_GRACE_MS: '0' },
-  })
-  storage = new StorageClient(new ServiceClient({ service: 'storaged', baseUrl: storaged.url }))
-  catalog = new CatalogClient(new ServiceClient({ service: 'catalogd', baseUrl: catalogd.url }))
+  stack = await startStack({ envOf: { catalogd: { LH_CATALOG_VACUUM_GRACE_MS: '0' } } })
+  storage = stack.storage
+  catalog = stack.catalog
 })
 
 afterAll(async () => {
-  await catalog?.close()
-  await storage?.close()
-  await catalogd?.stop()
-  await storaged?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
+  await stack?.stop()
 })
 
 describe('CatalogClient', () => {

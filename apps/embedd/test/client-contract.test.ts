@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { EmbedClient } from '@lakehouse/shared/clients/embed.ts'
+import { LakehouseError } from '@lakehouse/shared/errors.ts'
+import { ServiceClient } from '@lakehouse/shared/http-client.ts'
+import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EmbedClient } from '../src/clients/embed.ts'
-import { LakehouseError } from '../src/errors.ts'
-import { ServiceClient } from '../src/http-client.ts'
-import { type DaemonProcess, startDaemon } from '../src/testing/daemon-process.ts'
 
 // EmbedClient over real HTTP against a real embedd child process (built-in hashing model).
 

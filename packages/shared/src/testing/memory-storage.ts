@@ -1,32 +1,48 @@
 import { createHash } from 'node:crypto'
+import type { Readable } from 'node:stream'
 import { setImmediate as tick } from 'node:timers/promises'
-import { NotFound, PreconditionFailed } from '@lakehouse/shared'
-import type { ObjectInfo, PutResult } from '@lakehouse/shared/clients/storage.ts'
-import type { CatalogStorage } from '../src/storage-port.ts'
+import type { ObjectInfo, PutResult } from '../clients/storage.ts'
+import { NotFound, PreconditionFailed } from '../errors.ts'
 
-// Unit-level stand-in for storaged with the same contract (create-only writes throw
-// PreconditionFailed, reads of absent keys NotFound). Every call yields to the event loop first,
-// so concurrent commits interleave the way they do over HTTP. Route and protocol tests that claim
-// real behaviour run against a real storaged (see integration tests).
+// Tests only: the one in-process stand-in for storaged, with its client's contract (create-only
+// writes throw PreconditionFailed, reads of absent keys NotFound, head of an absent key undefined,
+// delete of an absent key succeeds, list in key order). Every call yields to the event loop first,
+// so concurrent callers interleave the way they do over HTTP. Tests that claim real behaviour run
+// against a real storaged (testing/stack.ts).
 
-interface Stored {
+export interface StoredObject {
   body: Buffer
   etag: string
   lastModified: Date
 }
 
-export class MemoryStorage implements CatalogStorage {
-  readonly objects = new Map<string, Stored>()
+type Body = string | Buffer | Uint8Array | Readable | AsyncIterable<Uint8Array>
+
+export class MemoryStorage {
+  /** A peer like the real client: named for /ready, always healthy, nothing to close. */
+  readonly service = 'storaged'
+  async health(): Promise<string> {
+    return 'storaged ok'
+  }
+  async close(): Promise<void> {}
+
+  readonly objects = new Map<string, StoredObject>()
   /** Calls by method, so a test can see what a code path costs. */
   readonly calls: Record<string, number> = {}
   /** Runs before each create-only write, e.g. to let a rival commit win the race just then. */
   beforePutIfAbsent: ((key: string) => Promise<void>) | undefined
 
-  async putIfAbsent(key: string, body: unknown): Promise<PutResult> {
+  async put(key: string, body: Body): Promise<PutResult> {
+    await this.#enter('put')
+    return this.seed(key, await bytesOf(body))
+  }
+
+  async putIfAbsent(key: string, body: Body): Promise<PutResult> {
     await this.#enter('putIfAbsent')
+    const bytes = await bytesOf(body)
     await this.beforePutIfAbsent?.(key)
     if (this.objects.has(key)) throw new PreconditionFailed(`${key} exists`)
-    return this.seed(key, body as string | Buffer)
+    return this.seed(key, bytes)
   }
 
   async getBuffer(key: string): Promise<Buffer> {
@@ -49,8 +65,7 @@ export class MemoryStorage implements CatalogStorage {
 
   async *list(prefix: string): AsyncGenerator<ObjectInfo> {
     await this.#enter('list')
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort()
-    for (const key of keys) {
+    for (const key of this.keys(prefix)) {
       const stored = this.objects.get(key)
       if (stored) yield this.#info(key, stored)
     }
@@ -64,6 +79,11 @@ export class MemoryStorage implements CatalogStorage {
     return { key, etag, size: bytes.length }
   }
 
+  /** The bytes stored at `key`, or undefined. */
+  bytes(key: string): Buffer | undefined {
+    return this.objects.get(key)?.body
+  }
+
   keys(prefix = ''): string[] {
     return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort()
   }
@@ -73,7 +93,14 @@ export class MemoryStorage implements CatalogStorage {
     await tick()
   }
 
-  #info(key: string, stored: Stored): ObjectInfo {
+  #info(key: string, stored: StoredObject): ObjectInfo {
     return { key, size: stored.body.length, etag: stored.etag, last_modified: stored.lastModified.toISOString() }
   }
+}
+
+async function bytesOf(body: Body): Promise<Buffer> {
+  if (typeof body === 'string' || body instanceof Uint8Array) return Buffer.from(body)
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array))
+  return Buffer.concat(chunks)
 }

@@ -1,34 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { QueryClient } from '@lakehouse/shared/clients/query.ts'
+import { SqlError, StatementNotAllowed } from '@lakehouse/shared/errors.ts'
+import { ServiceClient } from '@lakehouse/shared/http-client.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { QueryClient } from '../src/clients/query.ts'
-import { SqlError, StatementNotAllowed } from '../src/errors.ts'
-import { ServiceClient } from '../src/http-client.ts'
-import { type DaemonProcess, startDaemon } from '../src/testing/daemon-process.ts'
 
 // QueryClient over real HTTP against real queryd, catalogd and storaged child processes.
 
-let daemons: DaemonProcess[] = []
+let stack: Stack
 let client: QueryClient
-let dataDir: string
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'lh-query-client-'))
-  const storaged = await startDaemon('storaged', { env: { LH_PATHS_DATA_DIR: dataDir } })
-  const catalogd = await startDaemon('catalogd', {
-    env: { LH_PATHS_DATA_DIR: dataDir, LH_PEERS_STORAGED: storaged.url },
-  })
-  const queryd = await startDaemon('queryd', {
-    env: { LH_PATHS_DATA_DIR: dataDir, LH_PEERS_STORAGED: storaged.url, LH_PEERS_CATALOGD: catalogd.url },
-  })
-  daemons = [queryd, catalogd, storaged]
-  client = new QueryClient(new ServiceClient({ service: 'queryd', baseUrl: queryd.url }))
+  stack = await startStack({ more: ['queryd'] })
+  client = new QueryClient(new ServiceClient({ service: 'queryd', baseUrl: stack.url('queryd') }))
 })
 afterAll(async () => {
   await client?.close()
-  for (const daemon of daemons) await daemon.stop()
-  rmSync(dataDir, { recursive: true, force: true })
+  await stack?.stop()
 })
 
 describe('QueryClient', () => {
