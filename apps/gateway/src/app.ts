@@ -7,11 +7,11 @@ import {
   type ServiceClient,
   serviceClient,
 } from '@lakehouse/shared'
-import { registerHealthPassthrough } from './health-routes.ts'
-import { registerProxies } from './routes.ts'
+import { registerForwarding } from './routes/forward.ts'
+import { registerHealthPassthrough } from './routes/health.ts'
 
 // gateway: the one public entry (DESIGN §4). Auth and request ids come from the server factory;
-// every /v1/<prefix>/… path is forwarded unchanged to the daemon that owns it.
+// every /v1/<prefix>/… request is forwarded byte for byte to the daemon that owns it.
 
 export interface GatewayDeps {
   config: Config
@@ -32,6 +32,6 @@ export async function buildApp(deps: GatewayDeps): Promise<App> {
     await Promise.all(peers.map((peer) => peer.close()))
   })
   registerHealthPassthrough(app, new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient])))
-  await registerProxies(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
+  await registerForwarding(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
   return app
 }
