@@ -146,8 +146,15 @@ async function main(): Promise<void> {
     daemons.push(ingestd)
     const queryd = await startDaemon('queryd', { env: { ...env, ...peers, LH_QUERY_DEFAULT_MAX_ROWS: '100000' } })
     daemons.push(queryd)
+    // No rate limit: the bench is one client sending as fast as it can, by design.
     const gateway = await startDaemon('gateway', {
-      env: { ...env, ...peers, LH_PEERS_INGESTD: ingestd.url, LH_PEERS_QUERYD: queryd.url },
+      env: {
+        ...env,
+        ...peers,
+        LH_PEERS_INGESTD: ingestd.url,
+        LH_PEERS_QUERYD: queryd.url,
+        LH_GATEWAY_RATE_LIMIT_MAX: '0',
+      },
     })
     daemons.push(gateway)
 

@@ -7,6 +7,7 @@ import {
   type ServiceClient,
   serviceClient,
 } from '@lakehouse/shared'
+import { registerRateLimit } from './rate-limit.ts'
 import { registerForwarding } from './routes/forward.ts'
 import { registerHealthPassthrough } from './routes/health.ts'
 
@@ -31,6 +32,7 @@ export async function buildApp(deps: GatewayDeps): Promise<App> {
   app.addHook('onClose', async () => {
     await Promise.all(peers.map((peer) => peer.close()))
   })
+  await registerRateLimit(app, config.gateway)
   registerHealthPassthrough(app, new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient])))
   await registerForwarding(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
   return app
