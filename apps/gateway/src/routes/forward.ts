@@ -39,6 +39,11 @@ async function forward(
   // undici destroys the body it was given when the daemon answers before reading all of it; given
   // the client's own request stream, that would reset the client's connection under the answer.
   const body = hasBody(raw) ? raw.pipe(new PassThrough()) : null
+  // A client that goes away mid-upload takes the forwarded request with it (pipe alone would leave
+  // the daemon waiting on a body that never ends).
+  raw.once('close', () => {
+    if (body && !raw.complete) body.destroy(new Error('client closed the connection mid-upload'))
+  })
   let upstream: Dispatcher.ResponseData
   try {
     upstream = await pool.request({
