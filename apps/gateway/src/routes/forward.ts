@@ -27,6 +27,27 @@ function hasBody(raw: IncomingMessage): boolean {
   return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
+/**
+ * The client's upload as undici's request body. undici destroys the body it was given when the
+ * daemon answers before reading all of it; given the client's own request stream, that would reset
+ * the client's connection under the answer. So undici gets a PassThrough, and once it lets go of it
+ * the rest of the client's body is read and dropped: the client, still writing into an open socket,
+ * reads the answer (413, 401, …). A client that goes away mid-upload takes the forwarded request
+ * with it (pipe alone would leave the daemon waiting on a body that never ends).
+ */
+function forwardedBody(raw: IncomingMessage): PassThrough {
+  const body = raw.pipe(new PassThrough())
+  body.once('close', () => {
+    if (raw.complete) return
+    raw.unpipe(body)
+    raw.resume()
+  })
+  raw.once('close', () => {
+    if (!raw.complete) body.destroy(new Error('client closed the connection mid-upload'))
+  })
+  return body
+}
+
 async function forward(
   pool: Dispatcher,
   daemon: PeerDaemon,
@@ -36,14 +57,7 @@ async function forward(
 ): Promise<FastifyReply> {
   const raw = req.raw
   const headers = { ...endToEndHeaders(raw.headers, NOT_FORWARDED), 'x-request-id': req.id }
-  // undici destroys the body it was given when the daemon answers before reading all of it; given
-  // the client's own request stream, that would reset the client's connection under the answer.
-  const body = hasBody(raw) ? raw.pipe(new PassThrough()) : null
-  // A client that goes away mid-upload takes the forwarded request with it (pipe alone would leave
-  // the daemon waiting on a body that never ends).
-  raw.once('close', () => {
-    if (body && !raw.complete) body.destroy(new Error('client closed the connection mid-upload'))
-  })
+  const body = hasBody(raw) ? forwardedBody(raw) : null
   let upstream: Dispatcher.ResponseData
   try {
     upstream = await pool.request({
@@ -55,19 +69,9 @@ async function forward(
       bodyTimeout: options.timeoutMs,
     })
   } catch (error) {
-    if (body && !raw.complete) {
-      raw.unpipe(body)
-      raw.resume()
-    }
+    body?.destroy()
     req.log.warn({ daemon, err: error }, 'upstream failed')
     throw upstreamError(daemon, error)
-  }
-  // The daemon answered before reading the whole upload (413, 401, …): the rest of the client's
-  // body is read and dropped, so the client is still writing into an open socket and reads the
-  // answer instead of a reset.
-  if (body && !raw.complete) {
-    raw.unpipe(body)
-    raw.resume()
   }
   return reply
     .status(upstream.statusCode)
