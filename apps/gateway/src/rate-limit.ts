@@ -26,6 +26,8 @@ export async function registerRateLimit(app: FastifyInstance, gateway: Config['g
     keyGenerator: clientKey,
     allowList: (req) => EXEMPT_ROUTES.has(req.routeOptions.url ?? ''),
     errorResponseBuilder: (_req, context) =>
-      new RateLimited(`rate limit of ${context.max} requests per ${context.after} exceeded; retry later`),
+      new RateLimited(
+        `rate limit of ${context.max} requests per ${gateway.rate_limit_window_ms / 1000} s exceeded; retry in ${context.after}`,
+      ),
   })
 }
