@@ -30,8 +30,11 @@ const serverSchema = z.strictObject({
   headers_timeout_ms: ms.default(30_000),
   /** Longest time to receive a whole request, body included: 10 min lets a 2 GiB upload through at 3.6 MB/s. */
   request_timeout_ms: ms.default(10 * 60 * 1000),
-  /** How long an idle keep-alive connection stays open between two requests. */
-  keep_alive_timeout_ms: ms.default(5_000),
+  /**
+   * How long an idle keep-alive connection stays open between two requests: Fastify's 72 s, above
+   * the idle timeout of common load balancers (60 s), which would otherwise reuse a closed socket.
+   */
+  keep_alive_timeout_ms: ms.default(72_000),
   /** How often the two timeouts above are checked (Node's connectionsCheckingInterval). */
   timeout_check_interval_ms: ms.default(1_000),
 })
