@@ -147,7 +147,10 @@ async function main(): Promise<void> {
       envOf: { queryd: { LH_QUERY_DEFAULT_MAX_ROWS: '100000' } },
     })
     const queryd = { url: stack.url('queryd') }
-    gateway = await startDaemon('gateway', { env: { LH_PATHS_DATA_DIR: stack.dataDir, ...stack.peers } })
+    // No rate limit: the bench is one client sending as fast as it can, by design.
+    gateway = await startDaemon('gateway', {
+      env: { LH_PATHS_DATA_DIR: stack.dataDir, ...stack.peers, LH_GATEWAY_RATE_LIMIT_MAX: '0' },
+    })
 
     const csv = join(work, 'staffing.csv')
     await writeStaffingCsv(csv, ROWS)

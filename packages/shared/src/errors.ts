@@ -54,6 +54,10 @@ export class Forbidden extends LakehouseError {
   override readonly status = 403
   override readonly code = 'forbidden'
 }
+export class CrossOriginRefused extends LakehouseError {
+  override readonly status = 403
+  override readonly code = 'cross_origin_refused'
+}
 export class StatementNotAllowed extends LakehouseError {
   override readonly status = 403
   override readonly code = 'statement_not_allowed'
@@ -86,6 +90,10 @@ export class IdempotencyKeyReused extends LakehouseError {
   override readonly status = 409
   override readonly code = 'idempotency_key_reused'
 }
+export class RequestTimeout extends LakehouseError {
+  override readonly status = 408
+  override readonly code = 'request_timeout'
+}
 export class PreconditionFailed extends LakehouseError {
   override readonly status = 412
   override readonly code = 'precondition_failed'
@@ -105,6 +113,14 @@ export class RangeNotSatisfiable extends LakehouseError {
 export class TooManyRequests extends LakehouseError {
   override readonly status = 429
   override readonly code = 'too_many_requests'
+}
+export class RateLimited extends LakehouseError {
+  override readonly status = 429
+  override readonly code = 'rate_limited'
+}
+export class HeadersTooLarge extends LakehouseError {
+  override readonly status = 431
+  override readonly code = 'headers_too_large'
 }
 export class UnknownModel extends LakehouseError {
   override readonly status = 400
@@ -158,6 +174,10 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     UnknownModel,
     ProviderError,
     UpstreamProtocolError,
+    CrossOriginRefused,
+    RequestTimeout,
+    RateLimited,
+    HeadersTooLarge,
     PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -194,6 +214,8 @@ export function statusError(status: number, message: string): LakehouseError {
       return new MethodNotAllowed(message)
     case 409:
       return new Conflict(message)
+    case 408:
+      return new RequestTimeout(message)
     case 412:
       return new PreconditionFailed(message)
     case 413:
@@ -204,6 +226,8 @@ export function statusError(status: number, message: string): LakehouseError {
       return new RangeNotSatisfiable(message)
     case 429:
       return new TooManyRequests(message)
+    case 431:
+      return new HeadersTooLarge(message)
     case 503:
       return new UpstreamUnavailable(message)
     case 504:

@@ -22,8 +22,6 @@ const BY_CODE: Record<string, TransportFailure> = {
   ETIMEDOUT: 'timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
-  // @fastify/reply-from's name for undici's headers timeout at the gateway.
-  FST_REPLY_FROM_GATEWAY_TIMEOUT: 'timeout',
 }
 
 interface ErrorLike {

@@ -31,7 +31,6 @@ describe('transport failures are classified once', () => {
     [{ code: 'EHOSTUNREACH' }, 'unreachable'],
     [{ cause: { code: 'UND_ERR_HEADERS_TIMEOUT' } }, 'timeout'],
     [{ name: 'TimeoutError' }, 'timeout'],
-    [{ code: 'FST_REPLY_FROM_GATEWAY_TIMEOUT' }, 'timeout'],
   ])('%j is %s', (err, kind) => {
     expect(classifyTransport(err)).toBe(kind)
   })
