@@ -60,6 +60,18 @@ smoke-aws-s3:
 doctor *args:
     scripts/doctor.sh "$@"
 
+# install the systemd units (user lakehouse, /etc/lakehouse, /var/lib/lakehouse, lakehouse.target); DESTDIR=<dir> or --prefix <dir> for a dry run into a folder
+install-systemd *args:
+    scripts/systemd.sh install "$@"
+
+# remove the systemd units; configuration still as installed and empty folders go too, data stays unless --purge
+uninstall-systemd *args:
+    scripts/systemd.sh uninstall "$@"
+
+# systemd-analyze verify over every unit in deploy/systemd (a step of `just verify`)
+verify-units:
+    scripts/verify-units.sh
+
 # install a pre-push git hook that runs `./lh verify`
 install-hooks:
     git config core.hooksPath .githooks
