@@ -68,16 +68,16 @@ describe('install-systemd into DESTDIR', () => {
   it('orders each daemon after the daemons it calls, so systemd stops it before them', () => {
     const dest = destdir()
     run('install', dest)
-    const after = (d: string) =>
+    const startsAfter = (d: string) =>
       (readFileSync(join(dest, `etc/systemd/system/lakehouse-${d}.service`), 'utf8').match(/^After=(.*)$/m)?.[1] ?? '')
         .split(' ')
         .filter((u) => u.startsWith('lakehouse-'))
-    expect(after('storaged')).toEqual([])
-    expect(after('catalogd')).toEqual(['lakehouse-storaged.service'])
-    expect(after('vectord')).toEqual(
+    expect(startsAfter('storaged')).toEqual([])
+    expect(startsAfter('catalogd')).toEqual(['lakehouse-storaged.service'])
+    expect(startsAfter('vectord')).toEqual(
       expect.arrayContaining(['lakehouse-storaged.service', 'lakehouse-embedd.service', 'lakehouse-queryd.service']),
     )
-    expect(after('gateway')).toHaveLength(7)
+    expect(startsAfter('gateway')).toHaveLength(7)
   })
 
   it('is idempotent: a second install changes nothing and keeps edited configuration', () => {
