@@ -45,10 +45,14 @@ wait_health() { # port daemon
 # Every configured port must be free before anything starts: a daemon that loses the race for
 # its port exits, and a health check would be answered by whoever holds it.
 check_ports_free() { # ports...
-  local i busy=0 holder
+  local i busy=0 holder rc
   for i in "${!daemons[@]}"; do
-    if holder=$(port_holder "${ports[$i]}"); then
+    rc=0
+    holder=$(port_holder "${ports[$i]}") || rc=$?
+    if [ $rc -eq 0 ]; then
       echo "stack: port ${ports[$i]} (${daemons[$i]}) is in use by pid $holder" >&2
+      busy=1
+    elif [ $rc -ne 1 ]; then
       busy=1
     fi
   done

@@ -1,7 +1,8 @@
 # Who holds a TCP port on this machine. Source it; `port_holder PORT` prints "<pid> <command line>"
 # of the process listening on PORT (any address) and returns 0, or prints nothing and returns 1
 # when nothing listens. A listener this user may not inspect prints as "? (another user's process)".
-# ss first (iproute2, on every Debian); /proc/net/tcp{,6} where ss is missing.
+# ss first (iproute2, on every Debian); /proc/net/tcp{,6} where ss is missing; with neither ss nor
+# awk it cannot tell, says so on stderr and returns 2 (never "free" unchecked).
 
 port_holder() {
   local port=$1 pid="" listening=0
@@ -10,6 +11,9 @@ port_holder() {
     line=$(ss -Hltnp "sport = :$port" 2>/dev/null | head -n1)
     [ -n "$line" ] && listening=1
     pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$line")
+  elif ! command -v awk >/dev/null 2>&1; then
+    echo "cannot tell whether port $port is free: neither ss (apt-get install iproute2) nor awk is installed" >&2
+    return 2
   else
     local hex inodes inode fd
     hex=$(printf '%04X' "$port")
