@@ -7,10 +7,15 @@
 port_holder() {
   local port=$1 pid="" listening=0
   if command -v ss >/dev/null 2>&1; then
-    local line
-    line=$(ss -Hltnp "sport = :$port" 2>/dev/null | head -n1)
-    [ -n "$line" ] && listening=1
-    pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$line")
+    local line try
+    # ss maps sockets to processes from a scan of /proc made before it lists the sockets, so a
+    # socket opened in between shows without its process: ask again before calling it unknown.
+    for try in 1 2 3; do
+      line=$(ss -Hltnp "sport = :$port" 2>/dev/null | head -n1)
+      [ -n "$line" ] && listening=1
+      pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$line")
+      [ -z "$line" ] || [ -n "$pid" ] && break
+    done
   elif ! command -v awk >/dev/null 2>&1; then
     echo "cannot tell whether port $port is free: neither ss (apt-get install iproute2) nor awk is installed" >&2
     return 2
