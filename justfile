@@ -68,6 +68,10 @@ install-systemd *args:
 uninstall-systemd *args:
     scripts/systemd.sh uninstall "$@"
 
+# health of all eight through the gateway, embed, ingest + query, vectors, memory, agent loop; a table (--env-file FILE: the systemd install's configuration)
+smoke-replication *args:
+    node scripts/smoke-replication.ts "$@"
+
 # systemd-analyze verify over every unit in deploy/systemd (a step of `just verify`)
 verify-units:
     scripts/verify-units.sh

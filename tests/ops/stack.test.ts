@@ -52,6 +52,18 @@ describe('stack up/down', () => {
     }
     const pids = DAEMONS.map((d) => Number(readFileSync(join(work, 'run/pids', `${d}.pid`), 'utf8')))
 
+    // `just smoke-replication` against the running stack: every probe ok or "not available".
+    const smoke = spawnSync('node', ['scripts/smoke-replication.ts'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    })
+    expect(smoke.status, smoke.stdout + smoke.stderr).toBe(0)
+    expect(smoke.stdout).toMatch(/^health observerd\s+ok /m)
+    expect(smoke.stdout).toMatch(/^ingest \+ query\s+ok /m)
+    expect(smoke.stdout).toMatch(/0 failed$/m)
+
     // LH_LOG_LEVEL_<DAEMON> reaches that daemon alone: storaged logs at info, the rest at warn.
     expect(readFileSync(join(work, 'run/logs/storaged.log'), 'utf8')).toContain('"level":30')
     expect(readFileSync(join(work, 'run/logs/gateway.log'), 'utf8')).not.toContain('"level":30')
