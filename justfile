@@ -54,7 +54,12 @@ smoke name:
 
 # the storage route suite against a real MinIO / AWS S3 (LH_TEST_MINIO_ENDPOINT, _ACCESS_KEY, _SECRET_KEY); skips with the reason when nothing listens
 smoke-aws-s3:
+    @echo "smoke-aws-s3: reads LH_TEST_MINIO_ENDPOINT=${LH_TEST_MINIO_ENDPOINT:-http://127.0.0.1:9000 (default)}, LH_TEST_MINIO_ACCESS_KEY ${LH_TEST_MINIO_ACCESS_KEY:+set}${LH_TEST_MINIO_ACCESS_KEY:-unset (minioadmin)}, LH_TEST_MINIO_SECRET_KEY ${LH_TEST_MINIO_SECRET_KEY:+set}${LH_TEST_MINIO_SECRET_KEY:-unset (minioadmin)}; one new bucket per run"
     vitest run apps/storaged/test/minio.test.ts
+
+# the smoke chain on a private stack with the production profile as configured (S3/MinIO storage, Ollama embeddings); skips in one line when a service does not answer
+smoke-real *args:
+    scripts/smoke-real.sh "$@"
 
 # check this host for what the lakehouse needs (--json for structured output)
 doctor *args:

@@ -31,12 +31,14 @@ wait_health() { # port daemon
   pid=$(cat "$run_dir/pids/$2.pid")
   while :; do
     if ! alive "$2"; then echo "stack: $2 exited; last lines of $run_dir/logs/$2.log:" >&2; tail -n 20 "$run_dir/logs/$2.log" >&2; return 1; fi
-    holder=$(port_holder "$1" || true)
-    if [ -n "$holder" ] && [ "${holder%% *}" != "$pid" ] && [ "${holder%% *}" != "?" ]; then
-      echo "stack: port $1 of $2 is held by pid $holder, not by the $2 this run started (pid $pid)" >&2
-      return 1
+    if [ "$(curl -s --max-time 1 "http://127.0.0.1:$1/health" 2>/dev/null)" = "$2 ok" ]; then
+      holder=$(port_holder "$1" || true)
+      [ "${holder%% *}" = "$pid" ] && return 0
+      if [ -n "$holder" ] && [ "${holder%% *}" != "?" ]; then
+        echo "stack: port $1 of $2 answers from pid $holder, not from the $2 this run started (pid $pid)" >&2
+        return 1
+      fi
     fi
-    if [ "${holder%% *}" = "$pid" ] && [ "$(curl -s --max-time 1 "http://127.0.0.1:$1/health" 2>/dev/null)" = "$2 ok" ]; then return 0; fi
     [ $SECONDS -lt $deadline ] || { echo "stack: $2 did not answer /health within 30 s" >&2; return 1; }
     sleep 0.1
   done
