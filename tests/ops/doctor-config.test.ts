@@ -83,6 +83,20 @@ describe('doctor: configuration and secrets', () => {
   })
 })
 
+describe('doctor --env-file (a systemd install)', () => {
+  it("judges the files the EnvironmentFile names, not this shell's LH_ variables", async () => {
+    const h = await fresh()
+    const served = join(h.dir, 'served.toml')
+    writeFileSync(served, `[paths]\ndata_dir = "${join(h.dir, 'served-data')}"\n[log]\nlevl = "info"\n`)
+    const envFile = join(h.dir, 'lakehouse.env')
+    writeFileSync(envFile, `# as install-systemd writes it\nLH_CONFIG=${served}\nLH_SECRETS="${h.secretsFile}"\n`)
+    const report = await doctor(h, ['--env-file', envFile])
+    expect(checkOf(report, 'config').status).toBe('failed')
+    expect(checkOf(report, 'config').detail).toContain(`unknown key log.levl (${served})`)
+    expect(checkOf(await doctor(h), 'config').status).toBe('ok')
+  })
+})
+
 describe('doctor: host', () => {
   it('fails a data folder that cannot be created', async () => {
     const h = await fresh()
