@@ -60,6 +60,14 @@ export async function runDaemon(
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+  // An error nobody caught is one fatal JSON line (the stack inside it), not Node's multi-line
+  // dump that journald would split into unrelated entries; systemd then restarts the daemon.
+  const crash = (what: string) => (err: unknown) => {
+    app.log.fatal({ err }, `${what}; exiting`)
+    process.exit(1)
+  }
+  process.on('uncaughtException', crash('uncaught exception'))
+  process.on('unhandledRejection', crash('unhandled rejection'))
   try {
     await app.listen({ host: config.server.host, port: config.ports[service] })
     await reportPort(app)
