@@ -76,7 +76,15 @@ export class QueryEngine {
     let lease: Lease
     let extracted: Awaited<ReturnType<typeof checkStatement>>
     try {
-      ;[, extracted] = await Promise.all([this.#views.refresh(), checkStatement(connection, request.sql, this.#redact)])
+      // allSettled, not all: the connection is closed below only once the guard no longer runs on
+      // it (closing a connection under a running call crashes the process: issue 9 item 10).
+      const [refreshed, checked] = await Promise.allSettled([
+        this.#views.refresh(),
+        checkStatement(connection, request.sql, this.#redact),
+      ])
+      if (refreshed.status === 'rejected') throw refreshed.reason
+      if (checked.status === 'rejected') throw checked.reason
+      extracted = checked.value
       lease = await this.#views.lease()
     } catch (err) {
       connection.closeSync()
