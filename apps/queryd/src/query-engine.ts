@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResult, DuckDBType, DuckDBValue, Json } from '@duckdb/node-api'
 import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
 import type { Lease } from './parquet-cache.ts'
-import { isInterrupt, type Redactor, toSqlError } from './sql-errors.ts'
+import { isInterrupt, type Redactor, toQueryError } from './sql-errors.ts'
 import { checkStatement, prepareChecked } from './statement-guard.ts'
 import type { ViewSet } from './views.ts'
 
@@ -199,7 +199,7 @@ class RunGuard {
 
   translate(err: unknown, redact: Redactor): Error {
     if (this.#timedOut && isInterrupt(err)) return new QueryTimeout('the query ran past its timeout_ms and was stopped')
-    return toSqlError(err, redact)
+    return toQueryError(err, redact)
   }
 
   close(): void {

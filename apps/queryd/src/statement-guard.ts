@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBExtractedStatements, DuckDBPreparedStatement } from '@duckdb/node-api'
 import { StatementType } from '@duckdb/node-api'
 import { StatementNotAllowed } from '@lakehouse/shared'
-import { noRedaction, type Redactor, toSqlError } from './sql-errors.ts'
+import { noRedaction, type Redactor, toQueryError } from './sql-errors.ts'
 
 // The statement allow-list (ADR-007): the part of the sandbox DuckDB settings cannot provide.
 // 1. DuckDB's parser splits the text; exactly one statement is accepted.
@@ -46,7 +46,7 @@ async function countStatements(connection: DuckDBConnection, sql: string, redact
   try {
     return await connection.extractStatements(sql)
   } catch (err) {
-    throw toSqlError(err, redact)
+    throw toQueryError(err, redact)
   }
 }
 
@@ -85,7 +85,7 @@ export async function prepareChecked(
   try {
     prepared = await extracted.prepare(0)
   } catch (err) {
-    throw toSqlError(err, redact)
+    throw toQueryError(err, redact)
   }
   const type = prepared.statementType
   if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) {

@@ -99,9 +99,13 @@ describe('queryd sandbox: attacks fail and leave no side effect', () => {
     expect(res.statusCode, res.body).toBe(200)
   })
 
-  it('keeps local paths out of sql_error messages', async () => {
+  it('keeps local paths out of error messages', async () => {
     const res = await sql(h.app, { sql: `select * from read_parquet('${cacheDir}/missing.parquet')` })
-    expect(res.statusCode).toBe(400)
+    // An I/O error in the cache is queryd's failure, not the caller's (issue 10 item 2).
+    expect(res.statusCode).toBe(500)
     expect(res.json().error.message).not.toContain(h.dataDir)
+    const bound = await sql(h.app, { sql: `select nope from read_text('${cacheDir}/x')` })
+    expect(bound.statusCode).toBe(400)
+    expect(bound.json().error.message).not.toContain(h.dataDir)
   })
 })
