@@ -1,5 +1,6 @@
-import { type Duplex, pipeline, Readable } from 'node:stream'
+import { type Duplex, PassThrough, Readable } from 'node:stream'
 import { type DuckDBType, DuckDBTypeId, type DuckDBValue, JSDuckDBValueConverter } from '@duckdb/node-api'
+import { InternalError, LakehouseError } from '@lakehouse/shared'
 import {
   Binary,
   Bool,
@@ -85,11 +86,21 @@ async function* recordBatches(run: QueryRun): AsyncGenerator<RecordBatch> {
   if (!wrote) yield* batchTable(run, columns, []).batches
 }
 
-/** The IPC stream as bytes, with backpressure from the client down to DuckDB's chunk reads. */
+/**
+ * The IPC stream as bytes, with backpressure from the client down to DuckDB's chunk reads. A failed
+ * run never reaches the writer's end of stream: the bytes stream is destroyed with the typed error,
+ * which is an error answer while nothing was sent and a broken stream afterwards (ADR-007).
+ */
 export function arrowStream(run: QueryRun): Readable {
   const ipc = RecordBatchStreamWriter.throughNode() as unknown as Duplex
-  pipeline(Readable.from(recordBatches(run)), ipc, () => {
-    // Errors reach the client as a cut stream; the run closes itself in its reader's finally.
+  const source = Readable.from(recordBatches(run))
+  const out = new PassThrough()
+  source.once('error', (err) => {
+    source.unpipe(ipc)
+    ipc.destroy()
+    out.destroy(err instanceof LakehouseError ? err : new InternalError('internal error'))
   })
-  return ipc
+  ipc.once('error', (err) => out.destroy(err))
+  source.pipe(ipc).pipe(out)
+  return out
 }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResult, DuckDBType, DuckDBValue, Json } from '@duckdb/node-api'
 import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
 import type { Lease } from './parquet-cache.ts'
+import { ResultMeter } from './result-size.ts'
 import { isInterrupt, type Redactor, toQueryError } from './sql-errors.ts'
 import { checkStatement, prepareChecked } from './statement-guard.ts'
 import type { ViewSet } from './views.ts'
@@ -17,6 +18,8 @@ export interface QueryLimits {
   defaultMaxRows: number
   maxRowsCap: number
   maxSqlBytes: number
+  /** query.max_result_bytes: what one answer may hold (ResultMeter). */
+  maxResultBytes: number
 }
 
 export interface QueryRequest {
@@ -112,6 +115,7 @@ export class QueryEngine {
     const columns = result.columnNames().map((name, i) => ({ name, type: String(types[i]) }))
     let truncated = false
     const redact = this.#redact
+    const meter = new ResultMeter(this.#limits.maxResultBytes)
     async function* batches(): AsyncGenerator<DuckDBValue[][]> {
       let sent = 0
       // The client left before reading began: the run is already closed, its connection gone.
@@ -125,10 +129,12 @@ export class QueryEngine {
             truncated = true
             break
           }
-          const rows = chunk.getRows()
-          const room = maxRows - sent
-          if (rows.length > room) truncated = true
-          const batch = rows.length > room ? rows.slice(0, room) : rows
+          const take = Math.min(chunk.rowCount, maxRows - sent)
+          if (take < chunk.rowCount) truncated = true
+          // Measured before any value is turned into a JS value (query.max_result_bytes).
+          meter.add(chunk, types, take)
+          const batch: DuckDBValue[][] = []
+          for (let i = 0; i < take; i += 1) batch.push(chunk.getRowValues(i))
           sent += batch.length
           yield batch
           if (truncated) break

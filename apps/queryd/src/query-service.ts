@@ -81,6 +81,7 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
       defaultMaxRows: config.query.default_max_rows,
       maxRowsCap: config.query.max_rows_cap,
       maxSqlBytes: config.query.max_sql_bytes,
+      maxResultBytes: config.query.max_result_bytes,
     },
   })
   const tables = async () => {

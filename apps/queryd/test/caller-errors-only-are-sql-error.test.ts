@@ -7,7 +7,7 @@ import { type Harness, sql, startHarness } from './fixtures.ts'
 // and conversion errors and their like) are 400 sql_error; running out of memory, I/O on the cache,
 // DuckDB's internal errors and plain bugs are 5xx in the error shape, with no stack and no path.
 
-describe('r010: only the caller’s errors are 400 sql_error', () => {
+describe('only the caller’s errors are 400 sql_error', () => {
   let h: Harness
   beforeAll(async () => {
     h = await startHarness({ memory_limit: '64MB', threads: 1 })

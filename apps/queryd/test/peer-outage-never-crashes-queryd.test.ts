@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const LONG_SQL = `select ${Array.from({ length: 3000 }, (_, i) => `0+0*2 as c${i}`).join(', ')}`
 
-describe('r010: a peer outage never crashes queryd', () => {
+describe('a peer outage never crashes queryd', () => {
   const daemons: DaemonProcess[] = []
   let dataDir: string
   let queryd: DaemonProcess
