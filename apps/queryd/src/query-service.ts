@@ -82,6 +82,7 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
       maxRowsCap: config.query.max_rows_cap,
       maxSqlBytes: config.query.max_sql_bytes,
       maxResultBytes: config.query.max_result_bytes,
+      concurrentChunks: config.query.threads,
     },
   })
   const tables = async () => {
