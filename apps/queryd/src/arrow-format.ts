@@ -61,8 +61,18 @@ const NATIVE: Partial<Record<DuckDBTypeId, () => Column>> = {
   [DuckDBTypeId.TIMESTAMP_TZ]: () => ({ arrow: new TimestampMicrosecond('UTC'), convert: micros }),
 }
 
-function columnFor(type: DuckDBType): Column {
-  return NATIVE[type.typeId]?.() ?? { arrow: new Utf8(), convert: asText }
+function columnFor(type: DuckDBType, redact: (text: string) => string): Column {
+  const column = NATIVE[type.typeId]?.() ?? { arrow: new Utf8(), convert: asText }
+  if (!(column.arrow instanceof Utf8)) return column
+  // Host paths out of every text value (ADR-007).
+  const convert = column.convert
+  return {
+    arrow: column.arrow,
+    convert: (value, t) => {
+      const text = convert(value, t)
+      return typeof text === 'string' ? redact(text) : text
+    },
+  }
 }
 
 function batchTable(run: QueryRun, columns: Column[], rows: DuckDBValue[][]): Table {
@@ -76,7 +86,7 @@ function batchTable(run: QueryRun, columns: Column[], rows: DuckDBValue[][]): Ta
 }
 
 async function* recordBatches(run: QueryRun): AsyncGenerator<RecordBatch> {
-  const columns = run.types.map(columnFor)
+  const columns = run.types.map((type) => columnFor(type, run.redactText))
   let wrote = false
   for await (const rows of run.batches()) {
     yield* batchTable(run, columns, rows).batches

@@ -11,7 +11,7 @@ import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
 import { ChunkGate } from './chunk-gate.ts'
 import type { Lease } from './parquet-cache.ts'
 import { ResultMeter } from './result-size.ts'
-import { isInterrupt, type Redactor, toQueryError } from './sql-errors.ts'
+import { isInterrupt, noRedaction, type Redactor, toQueryError } from './sql-errors.ts'
 import { checkStatement, prepareChecked } from './statement-guard.ts'
 import type { ViewSet } from './views.ts'
 
@@ -55,6 +55,8 @@ export interface QueryRun {
   /** Known once batches() is drained: were rows left beyond max_rows? */
   isTruncated: () => boolean
   startedAt: number
+  /** Every text value of the result passes through it: no host path leaves in a result (ADR-007). */
+  redactText: Redactor
   close: () => void
 }
 
@@ -66,11 +68,22 @@ export class QueryEngine {
   readonly #gate: ChunkGate
   #active = 0
 
-  constructor(deps: { instance: DuckDBInstance; views: ViewSet; limits: QueryLimits; redact: Redactor }) {
+  readonly #redactValue: Redactor
+
+  constructor(deps: {
+    instance: DuckDBInstance
+    views: ViewSet
+    limits: QueryLimits
+    /** For error messages: credentials and host paths. */
+    redact: Redactor
+    /** For text in results: host paths (ADR-007). */
+    redactValue?: Redactor
+  }) {
     this.#instance = deps.instance
     this.#views = deps.views
     this.#limits = deps.limits
     this.#redact = deps.redact
+    this.#redactValue = deps.redactValue ?? noRedaction
     this.#gate = new ChunkGate(deps.limits.concurrentChunks)
   }
 
@@ -194,6 +207,7 @@ export class QueryEngine {
       batches,
       isTruncated: () => truncated,
       startedAt,
+      redactText: this.#redactValue,
       close: () => guard.close(),
     }
   }

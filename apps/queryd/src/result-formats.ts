@@ -28,8 +28,20 @@ export interface JsonResult {
   elapsed_ms: number
 }
 
+/** Host paths out of every string of a converted value (ADR-007). */
+function redactJson(value: Json, redact: (text: string) => string): Json {
+  if (typeof value === 'string') return redact(value)
+  if (Array.isArray(value)) return value.map((item) => redactJson(item, redact))
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Json> = {}
+    for (const [key, item] of Object.entries(value)) out[redact(key)] = redactJson(item, redact)
+    return out
+  }
+  return value
+}
+
 function convertRow(run: QueryRun, row: DuckDBValue[]): Json[] {
-  return row.map((value, i) => convertJson(value, run.types[i]!))
+  return row.map((value, i) => redactJson(convertJson(value, run.types[i]!), run.redactText))
 }
 
 export async function collectJson(run: QueryRun): Promise<JsonResult> {

@@ -13,8 +13,12 @@ export const noRedaction: Redactor = (message) => message
 
 /** Replaces each given local folder (the cache dir, the data dir) with a neutral placeholder. */
 export function pathRedactor(folders: readonly string[]): Redactor {
-  const sorted = [...folders].filter(Boolean).sort((a, b) => b.length - a.length)
-  return (message) => sorted.reduce((text, folder) => text.replaceAll(folder.replace(/\/+$/, ''), '<data>'), message)
+  // Longest first, so that a folder inside another is replaced whole; never "" or "/" (a home of /).
+  const sorted = [...new Set(folders.map((folder) => folder.replace(/\/+$/, '')))]
+    .filter((folder) => folder.length > 1)
+    .sort((a, b) => b.length - a.length)
+  return (message) =>
+    sorted.reduce((text, folder) => (text.includes(folder) ? text.replaceAll(folder, '<data>') : text), message)
 }
 
 /** DuckDB's exception kinds (ExceptionTypeToString) that a statement or its parameters cause. */
