@@ -85,6 +85,7 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
       maxRowsCap: config.query.max_rows_cap,
       maxSqlBytes: config.query.max_sql_bytes,
       maxResultBytes: config.query.max_result_bytes,
+      // As many chunks in the making as DuckDB has threads to make them (ADR-007).
       concurrentChunks: config.query.threads,
     },
   })
