@@ -69,6 +69,22 @@ describe('bounded results (query.max_result_bytes)', () => {
     }
   })
 
+  it('breaks an arrow stream that fails after its first bytes went out', async () => {
+    // 2,048-row chunks of ~18 KB each: the 3 MB cap is passed only after some 160 record batches
+    // (and the status line) went out, so the client must see an error rather than an end.
+    const res = await fetch(`${url}/v1/query/sql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sql: 'select i, (i % 10)::varchar as s from range(2000000) t(i)',
+        format: 'arrow',
+        max_rows: 2_000_000,
+      }),
+    })
+    expect(res.status).toBe(200)
+    await expect(res.arrayBuffer()).rejects.toThrow()
+  })
+
   it('still answers a result under the cap whole, in every format', async () => {
     const small = "select repeat('x', 1000) as v, true as b, ' pad' as s, [1, 2] as l from range(2000)"
     expect((await sql(h.app, { sql: small })).json().row_count).toBe(2000)
