@@ -1,5 +1,6 @@
-import { type Duplex, pipeline, Readable } from 'node:stream'
+import { type Duplex, PassThrough, Readable } from 'node:stream'
 import { type DuckDBType, DuckDBTypeId, type DuckDBValue, JSDuckDBValueConverter } from '@duckdb/node-api'
+import { InternalError, LakehouseError } from '@lakehouse/shared'
 import {
   Binary,
   Bool,
@@ -60,8 +61,18 @@ const NATIVE: Partial<Record<DuckDBTypeId, () => Column>> = {
   [DuckDBTypeId.TIMESTAMP_TZ]: () => ({ arrow: new TimestampMicrosecond('UTC'), convert: micros }),
 }
 
-function columnFor(type: DuckDBType): Column {
-  return NATIVE[type.typeId]?.() ?? { arrow: new Utf8(), convert: asText }
+function columnFor(type: DuckDBType, redact: (text: string) => string): Column {
+  const column = NATIVE[type.typeId]?.() ?? { arrow: new Utf8(), convert: asText }
+  if (!(column.arrow instanceof Utf8)) return column
+  // Host paths out of every text value (ADR-007).
+  const convert = column.convert
+  return {
+    arrow: column.arrow,
+    convert: (value, t) => {
+      const text = convert(value, t)
+      return typeof text === 'string' ? redact(text) : text
+    },
+  }
 }
 
 function batchTable(run: QueryRun, columns: Column[], rows: DuckDBValue[][]): Table {
@@ -75,7 +86,7 @@ function batchTable(run: QueryRun, columns: Column[], rows: DuckDBValue[][]): Ta
 }
 
 async function* recordBatches(run: QueryRun): AsyncGenerator<RecordBatch> {
-  const columns = run.types.map(columnFor)
+  const columns = run.types.map((type) => columnFor(type, run.redactText))
   let wrote = false
   for await (const rows of run.batches()) {
     yield* batchTable(run, columns, rows).batches
@@ -85,11 +96,21 @@ async function* recordBatches(run: QueryRun): AsyncGenerator<RecordBatch> {
   if (!wrote) yield* batchTable(run, columns, []).batches
 }
 
-/** The IPC stream as bytes, with backpressure from the client down to DuckDB's chunk reads. */
+/**
+ * The IPC stream as bytes, with backpressure from the client down to DuckDB's chunk reads. A failed
+ * run never reaches the writer's end of stream: the bytes stream is destroyed with the typed error,
+ * which is an error answer while nothing was sent and a broken stream afterwards (ADR-007).
+ */
 export function arrowStream(run: QueryRun): Readable {
   const ipc = RecordBatchStreamWriter.throughNode() as unknown as Duplex
-  pipeline(Readable.from(recordBatches(run)), ipc, () => {
-    // Errors reach the client as a cut stream; the run closes itself in its reader's finally.
+  const source = Readable.from(recordBatches(run))
+  const out = new PassThrough()
+  source.once('error', (err) => {
+    source.unpipe(ipc)
+    ipc.destroy()
+    out.destroy(err instanceof LakehouseError ? err : new InternalError('internal error'))
   })
-  return ipc
+  ipc.once('error', (err) => out.destroy(err))
+  source.pipe(ipc).pipe(out)
+  return out
 }

@@ -92,6 +92,25 @@ export class ParquetCache {
     }
   }
 
+  /**
+   * Evicts every file that no key of `liveKeys` names (ADR-007, issue 9 item 6b): the files of a
+   * deleted or replaced version leave the cache folder as soon as the views stop naming them, or,
+   * when a running query still holds them, as soon as it ends.
+   */
+  retainOnly(liveKeys: Iterable<string>): void {
+    const liveIds = new Set<string>()
+    const keys = new Set(liveKeys)
+    for (const key of keys) {
+      const id = this.#idByKey.get(key)
+      if (id !== undefined) liveIds.add(id)
+    }
+    for (const [key, id] of this.#idByKey) {
+      if (keys.has(key)) continue
+      this.#idByKey.delete(key)
+      if (!liveIds.has(id)) this.#lru.delete(id)
+    }
+  }
+
   get bytes(): number {
     return this.#lru.calculatedSize
   }

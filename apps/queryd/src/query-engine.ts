@@ -1,8 +1,17 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBResult, DuckDBType, DuckDBValue } from '@duckdb/node-api'
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBResult,
+  DuckDBType,
+  DuckDBValue,
+} from '@duckdb/node-api'
 import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
 import type { ParsedSqlRequest, QueryColumn } from '@lakehouse/shared/contracts/query.ts'
+import { ChunkGate } from './chunk-gate.ts'
 import type { Lease } from './parquet-cache.ts'
-import { isInterrupt, type Redactor, toSqlError } from './sql-errors.ts'
+import { ResultMeter } from './result-size.ts'
+import { isInterrupt, noRedaction, type Redactor, toQueryError } from './sql-errors.ts'
 import { checkStatement, prepareChecked } from './statement-guard.ts'
 import type { ViewSet } from './views.ts'
 
@@ -18,6 +27,10 @@ export interface QueryLimits {
   defaultMaxRows: number
   maxRowsCap: number
   maxSqlBytes: number
+  /** query.max_result_bytes: what one answer may hold (ResultMeter). */
+  maxResultBytes: number
+  /** How many result chunks may be fetched at once (query.threads): ChunkGate. */
+  concurrentChunks: number
 }
 
 export interface QueryRun {
@@ -30,6 +43,8 @@ export interface QueryRun {
   /** Known once batches() is drained: were rows left beyond max_rows? */
   isTruncated: () => boolean
   startedAt: number
+  /** Every text value of the result passes through it: no host path leaves in a result (ADR-007). */
+  redactText: Redactor
   close: () => void
 }
 
@@ -38,13 +53,26 @@ export class QueryEngine {
   readonly #views: ViewSet
   readonly #limits: QueryLimits
   readonly #redact: Redactor
+  readonly #gate: ChunkGate
   #active = 0
 
-  constructor(deps: { instance: DuckDBInstance; views: ViewSet; limits: QueryLimits; redact: Redactor }) {
+  readonly #redactValue: Redactor
+
+  constructor(deps: {
+    instance: DuckDBInstance
+    views: ViewSet
+    limits: QueryLimits
+    /** For error messages: credentials and host paths. */
+    redact: Redactor
+    /** For text in results: host paths (ADR-007). */
+    redactValue?: Redactor
+  }) {
     this.#instance = deps.instance
     this.#views = deps.views
     this.#limits = deps.limits
     this.#redact = deps.redact
+    this.#redactValue = deps.redactValue ?? noRedaction
+    this.#gate = new ChunkGate(deps.limits.concurrentChunks)
   }
 
   /** Queries whose connection is still open (a cancelled query leaves this count). */
@@ -65,7 +93,15 @@ export class QueryEngine {
     let lease: Lease
     let extracted: Awaited<ReturnType<typeof checkStatement>>
     try {
-      ;[, extracted] = await Promise.all([this.#views.refresh(), checkStatement(connection, request.sql, this.#redact)])
+      // allSettled, not all: the connection is closed below only once the guard no longer runs on
+      // it (closing a connection under a running call crashes the process: issue 9 item 10).
+      const [refreshed, checked] = await Promise.allSettled([
+        this.#views.refresh(),
+        checkStatement(connection, request.sql, this.#redact),
+      ])
+      if (refreshed.status === 'rejected') throw refreshed.reason
+      if (checked.status === 'rejected') throw checked.reason
+      extracted = checked.value
       lease = await this.#views.lease()
     } catch (err) {
       connection.closeSync()
@@ -78,8 +114,12 @@ export class QueryEngine {
     try {
       const prepared = await prepareChecked(extracted, this.#redact)
       if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
+      // DuckDB starts producing the first chunk as soon as the stream exists: the permit is held
+      // from here until that chunk has been measured.
+      const firstPermit = await this.#gate.acquire()
+      guard.onClose(firstPermit)
       const result = await prepared.stream()
-      const run = this.#run(result, maxRows, guard, startedAt)
+      const run = this.#run(result, maxRows, guard, startedAt, firstPermit)
       guard.handOver()
       return run
     } catch (err) {
@@ -88,29 +128,57 @@ export class QueryEngine {
     }
   }
 
-  #run(result: DuckDBResult, maxRows: number, guard: RunGuard, startedAt: number): QueryRun {
+  #run(result: DuckDBResult, maxRows: number, guard: RunGuard, startedAt: number, firstPermit: () => void): QueryRun {
     const types = result.columnTypes()
     const columns = result.columnNames().map((name, i) => ({ name, type: String(types[i]) }))
     let truncated = false
     const redact = this.#redact
+    const meter = new ResultMeter(this.#limits.maxResultBytes)
+    const gate = this.#gate
+    let sent = 0
+    let permit: (() => void) | undefined = firstPermit
+    // Dropped as soon as the run fails, so that collecting garbage frees its native memory.
+    let source: DuckDBResult | null = result
+    /** One chunk fetched, measured and converted under a gate permit (chunk-gate.ts). */
+    async function readBatch(): Promise<DuckDBValue[][] | undefined> {
+      const release = permit ?? (await gate.acquire())
+      permit = undefined
+      let chunk: DuckDBDataChunk | null = null
+      const before = meter.bytes
+      try {
+        chunk = source ? await source.fetchChunk() : null
+        if (!chunk || chunk.rowCount === 0) return undefined
+        if (sent >= maxRows) {
+          truncated = true
+          return undefined
+        }
+        const take = Math.min(chunk.rowCount, maxRows - sent)
+        if (take < chunk.rowCount) truncated = true
+        // Measured before any value is turned into a JS value (query.max_result_bytes).
+        meter.add(chunk, types, take)
+        const batch: DuckDBValue[][] = []
+        for (let i = 0; i < take; i += 1) batch.push(chunk.getRowValues(i))
+        sent += batch.length
+        return batch
+      } catch (err) {
+        // Closed before its memory is collected below: the connection holds the result too.
+        guard.close()
+        source = null
+        throw err
+      } finally {
+        chunk = null
+        if (gate.isBig(meter.bytes - before)) gate.collect()
+        release()
+      }
+    }
     async function* batches(): AsyncGenerator<DuckDBValue[][]> {
-      let sent = 0
       // The client left before reading began: the run is already closed, its connection gone.
       if (guard.isClosed) return
       guard.streaming = true
       try {
         for (;;) {
-          const chunk = await result.fetchChunk()
-          if (!chunk || chunk.rowCount === 0) break
-          if (sent >= maxRows) {
-            truncated = true
-            break
-          }
-          const rows = chunk.getRows()
-          const room = maxRows - sent
-          if (rows.length > room) truncated = true
-          const batch = rows.length > room ? rows.slice(0, room) : rows
-          sent += batch.length
+          const batch = await readBatch()
+          if (!batch) break
           yield batch
           if (truncated) break
         }
@@ -127,6 +195,7 @@ export class QueryEngine {
       batches,
       isTruncated: () => truncated,
       startedAt,
+      redactText: this.#redactValue,
       close: () => guard.close(),
     }
   }
@@ -146,6 +215,7 @@ class RunGuard {
     if (!this.streaming) this.close()
   }
   readonly #onClose: () => void
+  readonly #releases: Array<() => void> = []
   #timedOut = false
   #closed = false
 
@@ -172,6 +242,11 @@ class RunGuard {
     return this.#closed
   }
 
+  /** Something else the run holds, released with it (once). */
+  onClose(release: () => void): void {
+    this.#releases.push(release)
+  }
+
   /** start() is done; until a reader starts, an abort closes the run itself. */
   handOver(): void {
     this.streaming = false
@@ -180,7 +255,7 @@ class RunGuard {
 
   translate(err: unknown, redact: Redactor): Error {
     if (this.#timedOut && isInterrupt(err)) return new QueryTimeout('the query ran past its timeout_ms and was stopped')
-    return toSqlError(err, redact)
+    return toQueryError(err, redact)
   }
 
   close(): void {
@@ -192,6 +267,7 @@ class RunGuard {
     this.#connection.interrupt()
     this.#connection.closeSync()
     this.#lease.release()
+    for (const release of this.#releases) release()
     this.#onClose()
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { DuckDBInstance } from '@duckdb/node-api'
 import { type Config, dataPath } from '@lakehouse/shared'
@@ -6,6 +6,7 @@ import { HTTPFS_MISSING, HttpfsUnavailable, httpfsFiles, redactCreds, s3SecretSq
 import { type ObjectSource, ParquetCache } from './parquet-cache.ts'
 import { QueryEngine } from './query-engine.ts'
 import { isExtensionInstalled, openSandbox } from './sandbox.ts'
+import { createSpillFolder } from './spill-folder.ts'
 import { pathRedactor } from './sql-errors.ts'
 import { type CatalogSource, listTables, type ParquetFiles, type ViewLog, ViewSet } from './views.ts'
 
@@ -56,8 +57,7 @@ async function openAccess(deps: QueryServiceDeps, cacheDir: string): Promise<Acc
 export async function createQueryService(deps: QueryServiceDeps): Promise<QueryService> {
   const { config } = deps
   const cacheDir = dataPath(config, config.query.cache_dir, 'cache', 'query')
-  const spillDir = join(config.paths.data_dir, 'tmp', 'query-spill')
-  mkdirSync(spillDir, { recursive: true })
+  const spillDir = createSpillFolder(join(config.paths.data_dir, 'tmp', 'query-spill'))
   const access = await openAccess(deps, cacheDir)
   const instance: DuckDBInstance = await openSandbox({
     allowedDirectories: access.allowed,
@@ -68,19 +68,25 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
     setupStatements: access.setupStatements,
   })
   const secrets = [config.storage.s3.access_key_id, config.storage.s3.secret_access_key, config.auth.token]
-  const paths = pathRedactor([cacheDir, config.paths.data_dir])
+  // Host paths never leave in an error or a result (ADR-007): the data folders, the spill folder
+  // and the daemon user's home (DuckDB's secret and extension folders live there).
+  const paths = pathRedactor([spillDir, cacheDir, config.paths.data_dir, homedir()])
   const redact = (message: string) => paths(redactCreds(message, secrets))
   const views = new ViewSet({ instance, catalog: deps.catalog, files: access.files, log: deps.log })
   const engine = new QueryEngine({
     instance,
     views,
     redact,
+    redactValue: paths,
     limits: {
       defaultTimeoutMs: config.query.default_timeout_ms,
       maxTimeoutMs: config.query.max_timeout_ms,
       defaultMaxRows: config.query.default_max_rows,
       maxRowsCap: config.query.max_rows_cap,
       maxSqlBytes: config.query.max_sql_bytes,
+      maxResultBytes: config.query.max_result_bytes,
+      // As many chunks in the making as DuckDB has threads to make them (ADR-007).
+      concurrentChunks: config.query.threads,
     },
   })
   const tables = async () => {

@@ -1,7 +1,8 @@
 import type { DuckDBConnection, DuckDBExtractedStatements, DuckDBPreparedStatement } from '@duckdb/node-api'
 import { StatementType } from '@duckdb/node-api'
 import { StatementNotAllowed } from '@lakehouse/shared'
-import { noRedaction, type Redactor, toSqlError } from './sql-errors.ts'
+import { assertNoHostPathFunctions } from './host-path-functions.ts'
+import { noRedaction, type Redactor, toQueryError } from './sql-errors.ts'
 
 // The statement allow-list (ADR-007): the part of the sandbox DuckDB settings cannot provide.
 // 1. DuckDB's parser splits the text; exactly one statement is accepted.
@@ -12,6 +13,7 @@ import { noRedaction, type Redactor, toSqlError } from './sql-errors.ts'
 // 3. EXPLAIN is accepted only as `EXPLAIN <stmt>` where <stmt> alone passes step 2; EXPLAIN ANALYZE
 //    (or an option list) runs the statement, COPY included, so it is refused.
 // 4. Once prepared, the statement type DuckDB reports must still be SELECT or EXPLAIN.
+// In step 2 the tree is also searched for the functions that show host paths (ADR-007).
 
 type ExtractedStatements = DuckDBExtractedStatements
 
@@ -33,20 +35,25 @@ function firstWord(sql: string): string {
   return (/[A-Za-z]+/.exec(sql)?.[0] ?? 'this').toUpperCase()
 }
 
-/** True when DuckDB parses `sql` as exactly one SELECT tree; binds and executes nothing of it. */
+/**
+ * True when DuckDB parses `sql` as exactly one SELECT tree; binds and executes nothing of it.
+ * A SELECT tree that calls a function showing host paths is refused here (host-path-functions.ts).
+ */
 async function isSelectTree(connection: DuckDBConnection, sql: string): Promise<boolean> {
   const check = await connection.prepare('SELECT json_serialize_sql($1::VARCHAR)')
   check.bindVarchar(1, sql)
   const reader = await check.runAndReadAll()
   const parsed = JSON.parse(String(reader.getRows()[0]?.[0])) as { error?: boolean; statements?: unknown[] }
-  return parsed.error !== true && parsed.statements?.length === 1
+  if (parsed.error === true || parsed.statements?.length !== 1) return false
+  assertNoHostPathFunctions(parsed.statements)
+  return true
 }
 
 async function countStatements(connection: DuckDBConnection, sql: string, redact: Redactor) {
   try {
     return await connection.extractStatements(sql)
   } catch (err) {
-    throw toSqlError(err, redact)
+    throw toQueryError(err, redact)
   }
 }
 
@@ -85,7 +92,7 @@ export async function prepareChecked(
   try {
     prepared = await extracted.prepare(0)
   } catch (err) {
-    throw toSqlError(err, redact)
+    throw toQueryError(err, redact)
   }
   const type = prepared.statementType
   if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) {

@@ -51,10 +51,3 @@ export const toJsonValue: DuckDBValueConverter<Json> = (value, type, converter) 
 export function convertJson(value: DuckDBValue, type: DuckDBType): Json {
   return toJsonValue(value, type, toJsonValue)
 }
-
-/** A value as one CSV field's text: nested values as their JSON, NULL as an empty field. */
-export function toCsvField(value: Json): string {
-  if (value === null) return ''
-  const text = typeof value === 'string' ? value : JSON.stringify(value)
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text
-}

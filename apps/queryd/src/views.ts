@@ -21,6 +21,8 @@ export interface CatalogSource {
 /** Turns data-file keys into paths DuckDB can read, kept readable until the lease is released. */
 export interface ParquetFiles {
   acquire(keys: readonly string[]): Promise<Lease>
+  /** Lets go of every file the given keys do not name (the local cache deletes them). */
+  retainOnly?(liveKeys: Iterable<string>): void
 }
 
 interface ViewState {
@@ -106,6 +108,8 @@ export class ViewSet {
         await this.#create(connection, manifest)
       }
       this.#generation = list.generation
+      // Files of dropped and replaced versions become unreachable now, not at the next vacuum.
+      this.#files.retainOnly?.([...this.#views.values()].flatMap((view) => view.keys))
     } finally {
       connection.closeSync()
     }

@@ -32,7 +32,7 @@ describe('queryd sandbox: attacks fail and leave no side effect', () => {
   const refused: Array<[string, (dir: string) => string, 400 | 403]> = [
     ['read_csv of /etc/passwd', () => "select * from read_csv('/etc/passwd')", 400],
     ['read_text of /etc/passwd', () => "select * from read_text('/etc/passwd')", 400],
-    ['glob of /', () => "select * from glob('/*')", 400],
+    ['glob of /', () => "select * from glob('/*')", 403],
     ['a ../ escape out of the cache folder', (d) => `select * from read_text('${d}/../../../../etc/passwd')`, 400],
     ['a replacement scan of a path', () => "select * from '/etc/passwd'", 400],
     ['read_parquet over s3://', () => "select * from read_parquet('s3://lakehouse/datasets/x.parquet')", 400],
@@ -99,9 +99,13 @@ describe('queryd sandbox: attacks fail and leave no side effect', () => {
     expect(res.statusCode, res.body).toBe(200)
   })
 
-  it('keeps local paths out of sql_error messages', async () => {
+  it('keeps local paths out of error messages', async () => {
     const res = await sql(h.app, { sql: `select * from read_parquet('${cacheDir}/missing.parquet')` })
-    expect(res.statusCode).toBe(400)
+    // An I/O error in the cache is queryd's failure, not the caller's (issue 10 item 2).
+    expect(res.statusCode).toBe(500)
     expect(res.json().error.message).not.toContain(h.dataDir)
+    const bound = await sql(h.app, { sql: `select nope from read_text('${cacheDir}/x')` })
+    expect(bound.statusCode).toBe(400)
+    expect(bound.json().error.message).not.toContain(h.dataDir)
   })
 })

@@ -95,7 +95,9 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (mapped.status === 500) req.log.error({ err }, 'request failed')
     else if (mapped.status > 500) req.log.warn({ code: mapped.code, msg: mapped.message }, 'request failed upstream')
     else req.log.info({ code: mapped.code, msg: mapped.message }, 'request refused')
-    reply.status(mapped.status).headers(mapped.headers).send(errorBody(mapped, req.id))
+    // A route may have set its own type (a stream that failed before its first byte): errors are JSON.
+    reply.status(mapped.status).headers(mapped.headers).type('application/json; charset=utf-8')
+    reply.send(errorBody(mapped, req.id))
   })
   app.setNotFoundHandler((req, reply) => {
     const err = new NotFound(`no route for ${req.method} ${req.url.split('?', 1)[0]}`)

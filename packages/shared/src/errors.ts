@@ -102,6 +102,11 @@ export class PayloadTooLarge extends LakehouseError {
   override readonly status = 413
   override readonly code = 'payload_too_large'
 }
+/** A query's answer is larger than query.max_result_bytes (the request was fine, the answer is not sent). */
+export class ResultTooLarge extends LakehouseError {
+  override readonly status = 413
+  override readonly code = 'result_too_large'
+}
 export class UnsupportedMediaType extends LakehouseError {
   override readonly status = 415
   override readonly code = 'unsupported_media_type'
@@ -151,6 +156,11 @@ export class QueryTimeout extends LakehouseError {
   override readonly status = 504
   override readonly code = 'query_timeout'
 }
+/** The query engine ran out of its memory budget: the server's limit, not a fault in the SQL. */
+export class OutOfMemory extends LakehouseError {
+  override readonly status = 503
+  override readonly code = 'out_of_memory'
+}
 
 type ErrorClass = new (message: string, options?: { issues?: ErrorIssue[] }) => LakehouseError
 
@@ -180,6 +190,7 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     HeadersTooLarge,
     PreconditionFailed,
     PayloadTooLarge,
+    ResultTooLarge,
     UnsupportedMediaType,
     RangeNotSatisfiable,
     TooManyRequests,
@@ -187,6 +198,7 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     UpstreamUnavailable,
     UpstreamTimeout,
     QueryTimeout,
+    OutOfMemory,
   ].map((cls) => [new cls('').code, cls]),
 )
 

@@ -13,6 +13,15 @@ export const querySectionSchema = z.strictObject({
     .int()
     .positive()
     .default(64 * 1024),
+  /**
+   * What one query's answer may hold: json answers 413 result_too_large past it before anything is
+   * sent; ndjson and csv end with an error line, arrow with a broken stream (ADR-007).
+   */
+  max_result_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   memory_limit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i, 'a size like 2GB')
