@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
+  LogController,
   type RawServerDefault,
 } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -50,7 +51,7 @@ export function createServer(options: CreateServerOptions): App {
     logger: loggerOptions(service, config),
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     // One line per request from registerRequestLog instead of Fastify's two (ADR-014).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? config.server.body_limit_bytes,
     // Stop accepting on close, let in-flight requests finish, drop idle keep-alive sockets at once.
     forceCloseConnections: 'idle',

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { Config } from '../config/schema.ts'
 import { ListPage, type ObjectInfo, PutResult } from '../contracts/storage.ts'
-import { NotFound, UpstreamProtocolError } from '../errors.ts'
+import { UpstreamProtocolError } from '../errors.ts'
 import { serviceClient } from '../http-client.ts'
 import { PeerClient } from './peer-client.ts'
 
