@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { FakeEmbed } from '../src/testing/fakes.ts'
 import { runFixture } from './fixture-runner.ts'
 import { harness } from './harness.ts'
 
@@ -31,6 +32,5 @@ describe('namespace isolation', () => {
 })
 
 async function vectorOf(text: string): Promise<number[] | undefined> {
-  const { FakeEmbed } = await import('./fakes.ts')
   return (await new FakeEmbed().embed({ texts: [text] })).vectors[0]
 }
