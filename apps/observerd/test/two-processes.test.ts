@@ -71,7 +71,7 @@ describe('two observerd processes on one namespace', () => {
     expect(new Set(answers.map((a) => a.json.seq)).size).toBe(40)
 
     // Mutations of one trace through both processes: each decides on the other's events.
-    const uid = (answers[0]?.json.trace as { uid: string }).uid
+    const uid = ((answers[0] as (typeof answers)[number]).json.trace as { uid: string }).uid
     const q = '?namespace=shared'
     await call(two, 'POST', `/v1/memory/traces/${uid}/replay${q}`, { replay_id: 'r1' })
     const dup = await call(one, 'POST', `/v1/memory/traces/${uid}/replay${q}`, { replay_id: 'r1' })
