@@ -6,6 +6,7 @@ import { gatewaySectionSchema } from './sections/gateway.ts'
 import { ingestSectionSchema } from './sections/ingest.ts'
 import { querySectionSchema } from './sections/query.ts'
 import { storageSectionSchema } from './sections/storage.ts'
+import { vectorsSectionSchema } from './sections/vectors.ts'
 
 // The whole configuration of every daemon, one schema (DESIGN §10). Every table is strict, so an
 // unknown key is an error that names it. Each daemon reads only its own sections.
@@ -91,6 +92,7 @@ export const configSchema = z
     ingest: ingestSectionSchema.prefault({}),
     query: querySectionSchema.prefault({}),
     embed: embedSectionSchema.prefault({}),
+    vectors: vectorsSectionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // A query allowed to run for query.max_timeout_ms must not be cut short by the gateway first.
