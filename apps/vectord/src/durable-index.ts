@@ -185,7 +185,9 @@ export class DurableIndex {
         }
       })
       if (captured.walSeq === (this.#base?.wal_seq ?? 0)) return
-      const generation = Math.max(this.#current?.generation ?? 0, this.#base?.generation ?? 0) + 1
+      // Above every stored generation: a snapshot torn by a crash leaves chunks under its number.
+      const stored = await this.#deps.snapshots.generations(this.name)
+      const generation = Math.max(this.#current?.generation ?? 0, this.#base?.generation ?? 0, ...stored) + 1
       const header = { params: this.index.params, count: captured.count, wal_seq: captured.walSeq }
       const stream = encodeLhv1(header, captured.tables, graphPath)
       const ref = await this.#deps.snapshots.write(this.name, generation, stream, header)
@@ -222,9 +224,12 @@ export class DurableIndex {
       else break
     }
     for (const key of covered) await this.#deps.storage.delete(key)
-    const oldest = current.previous?.generation ?? current.generation
+    // Older generations, and torn ones below the live one (never named by CURRENT, never read).
+    const keep = new Set([current.generation, current.previous?.generation])
     for (const generation of await this.#deps.snapshots.generations(this.name)) {
-      if (generation < oldest) await this.#deps.snapshots.removeGeneration(this.name, generation)
+      if (generation < current.generation && !keep.has(generation)) {
+        await this.#deps.snapshots.removeGeneration(this.name, generation)
+      }
     }
   }
 }

@@ -121,6 +121,19 @@ describe('snapshots', () => {
     await sameSearch(a, b, 'only_gen')
   })
 
+  it('numbers a snapshot above a torn one (chunks left by a crash) and removes the torn one', async () => {
+    const a = await openStore(peers, SMALL_CHUNKS)
+    await a.create({ name: 'torn', dim: DIM, metric: 'l2' })
+    await a.upsert('torn', items(0, 50, 'x'))
+    await peers.storage.putIfAbsent('vectors/torn/snap/000000000001/chunk-000000.lhv1', 'half a snapshot')
+    await a.get('torn').snapshot()
+    expect(a.get('torn').generation).toBe(2)
+    await a.upsert('torn', items(50, 10, 'y'))
+    await a.get('torn').snapshot()
+    const generations = new Set((await storedKeys('vectors/torn/snap/')).map((k) => k.split('/')[3]))
+    expect([...generations].sort()).toEqual(['000000000002', '000000000003'])
+  })
+
   it('prunes WAL entries and generations that neither the live nor the fallback generation needs', async () => {
     const a = await openStore(peers, SMALL_CHUNKS)
     await a.create({ name: 'pruned', dim: DIM, metric: 'l2' })
