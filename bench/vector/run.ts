@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type DaemonProcess, startDaemon, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
 // bench/ is not a workspace package: hnswlib comes through vectord's own index module, so the
 // in-process baseline is the very build and parameters vectord runs.
 import { VectorIndex } from '../../apps/vectord/src/vector-index.ts'
@@ -24,6 +24,13 @@ const QPS_REQUESTS = 2_000
 const EFS = [32, 64, 128]
 const REPO = resolve(import.meta.dirname, '../..')
 const NAME = 'bench'
+
+/** vectord answers /health before its indexes are loaded: serving means its index routes answer. */
+async function startVectord(env: Record<string, string>, port?: number): Promise<DaemonProcess> {
+  const daemon = await startDaemon('vectord', { env, ...(port ? { port } : {}) })
+  await waitFor(async () => (await fetch(`${daemon.url}/v1/vectors/indexes`)).status === 200, 'vectord loaded', 600_000)
+  return daemon
+}
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
 const seconds = (since: number) => (performance.now() - since) / 1000
@@ -93,7 +100,7 @@ async function main(): Promise<void> {
     const storaged = await startDaemon('storaged', { env })
     daemons.push(storaged)
     const vectordEnv = { ...env, LH_PEERS_STORAGED: storaged.url, LH_VECTORS_SNAPSHOT_EVERY_OPS: String(10 * COUNT) }
-    let vectord = await startDaemon('vectord', { env: vectordEnv })
+    let vectord = await startVectord(vectordEnv)
     const gateway = await startDaemon('gateway', {
       env: { ...env, LH_PEERS_VECTORD: vectord.url },
     })
@@ -152,7 +159,7 @@ async function main(): Promise<void> {
     await vectord.stop('SIGTERM')
     const snapshotSeconds = seconds(started)
     started = performance.now()
-    vectord = await startDaemon('vectord', { env: vectordEnv, port: vectord.port })
+    vectord = await startVectord(vectordEnv, vectord.port)
     const info = (await (await fetch(`${vectord.url}/v1/vectors/indexes/${NAME}`)).json()) as {
       count: number
       generation: number
