@@ -49,6 +49,7 @@ async function vectord() {
   const config = testConfig({ peers, vectors: { job_batch_rows: 500 } })
   const app = buildApp({ config })
   await app.ready()
+  await waitFor(async () => (await app.inject({ url: '/v1/vectors/indexes' })).statusCode === 200, 'indexes loaded')
   return {
     app,
     close: async () => {
@@ -103,7 +104,7 @@ describe('from-dataset', () => {
     }
   }, 120_000)
 
-  it('refuses an unknown column before starting (400)', async () => {
+  it('refuses an unknown column and a pinned version before starting (400)', async () => {
     const { app, close } = await vectord()
     try {
       const res = await app.inject({
@@ -112,6 +113,12 @@ describe('from-dataset', () => {
         payload: { ...request, text_column: 'nope' },
       })
       expect(res.statusCode).toBe(400)
+      const pinned = await app.inject({
+        method: 'POST',
+        url: '/v1/vectors/indexes/bios/from-dataset',
+        payload: { ...request, version: 1 },
+      })
+      expect(pinned.statusCode).toBe(400)
     } finally {
       await close()
     }
