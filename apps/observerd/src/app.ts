@@ -1,29 +1,54 @@
-import { type App, type Config, createServer, type ServiceClient, serviceClient } from '@lakehouse/shared'
-import { type EmbedClient, embedClient } from '@lakehouse/shared/clients/embed.ts'
+import { type EmbedPort, type LogStorage, Pathway, type VectorPort } from '@lakehouse/pathway'
+import { type App, type Config, createServer, readyDetails } from '@lakehouse/shared'
+import { embedClient } from '@lakehouse/shared/clients/embed.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { type QueryClient, queryClient } from '@lakehouse/shared/clients/query.ts'
-import { type StorageClient, storageClient } from '@lakehouse/shared/clients/storage.ts'
+import { storageClient } from '@lakehouse/shared/clients/storage.ts'
+import { vectorClient } from '@lakehouse/shared/clients/vectors.ts'
+import { registerTraceRoutes } from './routes/traces.ts'
 
-// observerd: wiring only, so far. Its routes arrive with its own issue (DESIGN §4, §5); the peers
-// they will use are taken here, the way every app.ts takes them, and /ready checks them. vectord
-// has no typed client yet: its base HTTP client stands in until vectord's issue adds one.
+// observerd: pathway memory under /v1/memory/traces (DESIGN §9, ADR-004). Reviews and playbooks
+// arrive with their own issue. Its peers come in as deps (tests hand in fakes or a real storaged)
+// or are made from the configuration; /ready checks them and names quarantined memory events.
 
 export interface ObserverdDeps {
   config: Config
   query?: QueryClient
-  vectors?: ServiceClient
-  embed?: EmbedClient
-  storage?: StorageClient
+  storage?: LogStorage
+  embed?: EmbedPort
+  vectors?: VectorPort
+  now?: () => string
+  newUid?: () => string
 }
 
 export function buildApp(deps: ObserverdDeps): App {
   const { config } = deps
   const peers = new PeerSet()
   peers.use(deps.query, () => queryClient(config))
-  peers.use(deps.vectors, () => serviceClient(config, 'vectord'))
-  peers.use(deps.embed, () => embedClient(config))
-  peers.use(deps.storage, () => storageClient(config))
-  const app = createServer({ service: 'observerd', config, readyChecks: peers.readyChecks() })
+  const pathway = new Pathway({
+    storage: peers.use(deps.storage, () => storageClient(config)),
+    embed: peers.use(deps.embed, () => embedClient(config)),
+    vectors: peers.use(deps.vectors, () => vectorClient(config)),
+    snapshotEvery: config.memory.snapshot_every,
+    maxAppendAttempts: config.memory.max_append_attempts,
+    ...(config.memory.embed_model ? { embedModel: config.memory.embed_model } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.newUid ? { newUid: deps.newUid } : {}),
+    log: { warn: (details, message) => app.log.warn(details, message) },
+  })
+  const app = createServer({
+    service: 'observerd',
+    config,
+    readyChecks: {
+      ...peers.readyChecks(),
+      // Quarantined memory events are reported, not fatal: the rest of the memory serves (ADR-004).
+      pathway: async () => {
+        const status = await pathway.status()
+        return readyDetails({ namespaces_loaded: status.namespaces.length, quarantined: status.quarantined })
+      },
+    },
+  })
   app.addHook('onClose', () => peers.close())
+  registerTraceRoutes(app, pathway)
   return app
 }

@@ -90,6 +90,14 @@ export class IdempotencyKeyReused extends LakehouseError {
   override readonly status = 409
   override readonly code = 'idempotency_key_reused'
 }
+export class TraceNotLive extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'trace_not_live'
+}
+export class CycleDetected extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'cycle_detected'
+}
 export class RequestTimeout extends LakehouseError {
   override readonly status = 408
   override readonly code = 'request_timeout'
@@ -181,6 +189,8 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     SchemaMismatch,
     AlreadyExists,
     IdempotencyKeyReused,
+    TraceNotLive,
+    CycleDetected,
     UnknownModel,
     ProviderError,
     UpstreamProtocolError,

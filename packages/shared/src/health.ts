@@ -10,18 +10,27 @@ import { routeOptions } from './contracts/route.ts'
 export type ReadyCheck = (signal: AbortSignal) => Promise<unknown>
 export type ReadyChecks = Record<string, ReadyCheck>
 
+/** A check that resolves to readyDetails(x) shows x under its name in /ready. */
+const DETAILS = Symbol('ready details')
+export function readyDetails(details: Record<string, unknown>): { [DETAILS]: Record<string, unknown> } {
+  return { [DETAILS]: details }
+}
+
 export const CHECK_TIMEOUT_MS = 2_000
 
 export async function runCheck(
   check: ReadyCheck,
   timeoutMs = CHECK_TIMEOUT_MS,
-): Promise<{ ok: true } | { ok: false; error: string }> {
+): Promise<{ ok: true; details?: Record<string, unknown> } | { ok: false; error: string }> {
   const signal = AbortSignal.timeout(timeoutMs)
   const deadline = new Promise<never>((_, reject) => {
     signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true })
   })
   try {
-    await Promise.race([check(signal), deadline])
+    const value = await Promise.race([check(signal), deadline])
+    if (value !== null && typeof value === 'object' && DETAILS in value) {
+      return { ok: true, details: (value as { [DETAILS]: Record<string, unknown> })[DETAILS] }
+    }
     return { ok: true }
   } catch (err) {
     if (signal.aborted) return { ok: false, error: `no answer within ${timeoutMs} ms` }

@@ -4,8 +4,10 @@ import { catalogSectionSchema } from './sections/catalog.ts'
 import { embedSectionSchema } from './sections/embed.ts'
 import { gatewaySectionSchema } from './sections/gateway.ts'
 import { ingestSectionSchema } from './sections/ingest.ts'
+import { memorySectionSchema } from './sections/memory.ts'
 import { querySectionSchema } from './sections/query.ts'
 import { storageSectionSchema } from './sections/storage.ts'
+import { vectorsSectionSchema } from './sections/vectors.ts'
 
 // The whole configuration of every daemon, one schema (DESIGN §10). Every table is strict, so an
 // unknown key is an error that names it. Each daemon reads only its own sections.
@@ -105,6 +107,8 @@ export const configSchema = z
     ingest: ingestSectionSchema.prefault({}),
     query: querySectionSchema.prefault({}),
     embed: embedSectionSchema.prefault({}),
+    memory: memorySectionSchema.prefault({}),
+    vectors: vectorsSectionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Node refuses a headers timeout longer than the request timeout that contains it.

@@ -2,6 +2,7 @@ import { type PeerDaemon, ROUTE_PREFIXES } from '../daemons.ts'
 import { catalogRoutes } from './catalog.ts'
 import { embedRoutes } from './embed.ts'
 import { ingestRoutes } from './ingest.ts'
+import { memoryRoutes } from './memory.ts'
 import { queryRoutes } from './query.ts'
 import type { RouteContract } from './route.ts'
 import { storageRoutes } from './storage.ts'
@@ -14,6 +15,7 @@ export { catalogRoutes } from './catalog.ts'
 export { embedRoutes } from './embed.ts'
 export { gatewayRoutes, healthRoutes } from './health.ts'
 export { ingestRoutes } from './ingest.ts'
+export { memoryRoutes } from './memory.ts'
 export { queryRoutes } from './query.ts'
 export { storageRoutes } from './storage.ts'
 
@@ -23,6 +25,7 @@ const TABLES: ReadonlyArray<Record<string, RouteContract>> = [
   ingestRoutes,
   queryRoutes,
   embedRoutes,
+  memoryRoutes,
 ]
 
 export interface OwnedRoute {
