@@ -1,6 +1,7 @@
 import { type PeerDaemon, ROUTE_PREFIXES } from '../daemons.ts'
 import { catalogRoutes } from './catalog.ts'
 import { embedRoutes } from './embed.ts'
+import { icebergRoutes } from './iceberg.ts'
 import { ingestRoutes } from './ingest.ts'
 import { queryRoutes } from './query.ts'
 import type { RouteContract } from './route.ts'
@@ -13,6 +14,7 @@ import { storageRoutes } from './storage.ts'
 export { catalogRoutes } from './catalog.ts'
 export { embedRoutes } from './embed.ts'
 export { gatewayRoutes, healthRoutes } from './health.ts'
+export { icebergRoutes } from './iceberg.ts'
 export { ingestRoutes } from './ingest.ts'
 export { queryRoutes } from './query.ts'
 export { storageRoutes } from './storage.ts'
@@ -23,6 +25,7 @@ const TABLES: ReadonlyArray<Record<string, RouteContract>> = [
   ingestRoutes,
   queryRoutes,
   embedRoutes,
+  icebergRoutes,
 ]
 
 export interface OwnedRoute {

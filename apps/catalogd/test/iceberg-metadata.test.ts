@@ -1,0 +1,172 @@
+import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import { testConfig } from '@lakehouse/shared/testing/config.ts'
+import avro from 'avsc'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
+import { MANIFEST_ENTRY_SCHEMA, MANIFEST_FILE_SCHEMA } from '../src/iceberg-avro.ts'
+import { deriveIceberg, type VersionObjects } from '../src/iceberg-metadata.ts'
+import { dataFile, request, seedFiles, WIDER_SCHEMA } from './fixtures.ts'
+import { MemoryStorage } from './memory-storage.ts'
+
+// Iceberg metadata derived from a dataset's history (ADR-016): one snapshot per catalog version,
+// Avro files that decode with the spec's schemas, byte-identical on every derivation, and a REST
+// catalog answer that points at objects that exist.
+
+const WAREHOUSE = 's3://bucket'
+const config = testConfig({ catalog: { iceberg_warehouse: WAREHOUSE } })
+afterAll(() => config.cleanup())
+
+/** The records of an Avro container, decoded by avsc with the writer schema checked against `schema`. */
+async function decode(body: Buffer, schema: unknown): Promise<{ records: unknown[]; meta: Record<string, string> }> {
+  const decoder = new avro.streams.BlockDecoder()
+  const records: unknown[] = []
+  const meta: Record<string, string> = {}
+  decoder.on('metadata', (_type: avro.Type, _codec: string, header: { meta: Record<string, Buffer> }) => {
+    for (const [key, value] of Object.entries(header.meta)) meta[key] = value.toString()
+  })
+  decoder.on('data', (record: unknown) => records.push(record))
+  const done = new Promise((resolve, reject) => decoder.on('end', resolve).on('error', reject))
+  decoder.end(body)
+  await done
+  expect(JSON.parse(meta['avro.schema'] as string)).toEqual(schema)
+  const spec = avro.Type.forSchema(schema as avro.Schema)
+  for (const record of records) expect(spec.isValid(record)).toBe(true)
+  return { records, meta }
+}
+
+function manifest(
+  version: number,
+  operation: Manifest['operation'],
+  files: Manifest['files'],
+  extra: Partial<Manifest> = {},
+): Manifest {
+  return {
+    name: 'sales',
+    version,
+    operation,
+    schema: request('create', []).schema,
+    files,
+    row_count: files.reduce((n, f) => n + f.rows, 0),
+    bytes: files.reduce((n, f) => n + f.bytes, 0),
+    created_at: '2026-01-01T00:00:00.000Z',
+    committed_at: `2026-01-01T00:00:0${version}.000Z`,
+    ...extra,
+  }
+}
+
+const a = dataFile('sales', 'a', 3)
+const b = dataFile('sales', 'b', 4)
+const c = dataFile('sales', 'c', 5)
+const HISTORY: Manifest[] = [
+  manifest(1, 'create', [a]),
+  manifest(2, 'append', [a, b]),
+  manifest(3, 'replace', [c], { schema: WIDER_SCHEMA }),
+  manifest(4, 'delete', [], { deleted: true, schema: WIDER_SCHEMA }),
+]
+
+function derive(history = HISTORY): VersionObjects[] {
+  const out: VersionObjects[] = []
+  deriveIceberg(history, WAREHOUSE, (v) => out.push(v))
+  return out
+}
+
+const json = (v: VersionObjects) => JSON.parse((v.objects.at(-1)?.body as Buffer).toString())
+
+describe('iceberg metadata', () => {
+  it('is byte-identical on every derivation (two replicas agree)', () => {
+    expect(derive()).toEqual(derive())
+  })
+
+  it('has one snapshot per version: append, append, overwrite, then none current after a delete', () => {
+    const versions = derive()
+    expect(versions.map((v) => v.objects.at(-1)?.key)).toEqual(
+      [1, 2, 3, 4].map((n) => `iceberg/sales/metadata/v${n}.metadata.json`),
+    )
+    const last = json(versions[3] as VersionObjects)
+    expect(last['format-version']).toBe(2)
+    expect(last['current-snapshot-id']).toBe(-1)
+    expect(last.snapshots.map((s: { summary: { operation: string } }) => s.summary.operation)).toEqual([
+      'append',
+      'append',
+      'overwrite',
+    ])
+    const v3 = json(versions[2] as VersionObjects)
+    expect(v3['current-snapshot-id']).toBe(3)
+    expect(v3.schemas).toHaveLength(2)
+    expect(v3.schemas[1].fields.map((f: { id: number; name: string }) => [f.id, f.name])).toEqual([
+      [1, 'id'],
+      [2, 'city'],
+      [3, 'rate'],
+    ])
+    expect(JSON.parse(v3.properties['schema.name-mapping.default'])).toEqual([
+      { 'field-id': 1, names: ['id'] },
+      { 'field-id': 2, names: ['city'] },
+      { 'field-id': 3, names: ['rate'] },
+    ])
+  })
+
+  it('writes manifests and manifest lists that decode with the spec schemas', async () => {
+    const v2 = derive()[1] as VersionObjects
+    const [manifestObject, listObject] = v2.objects
+    const entries = await decode(manifestObject?.body as Buffer, MANIFEST_ENTRY_SCHEMA)
+    expect(entries.meta['format-version']).toBe('2')
+    expect(
+      entries.records.map((r) => {
+        const e = r as { status: number; data_file: { file_path: string; record_count: number } }
+        return [e.status, e.data_file.file_path, e.data_file.record_count]
+      }),
+    ).toEqual([
+      [0, `${WAREHOUSE}/${a.key}`, 3],
+      [1, `${WAREHOUSE}/${b.key}`, 4],
+    ])
+    const list = await decode(listObject?.body as Buffer, MANIFEST_FILE_SCHEMA)
+    expect(list.records).toMatchObject([
+      {
+        manifest_path: `${WAREHOUSE}/${manifestObject?.key}`,
+        manifest_length: manifestObject?.body.length,
+        sequence_number: 2,
+        min_sequence_number: 1,
+        added_files_count: 1,
+        existing_files_count: 1,
+      },
+    ])
+  })
+
+  it('is written create-only after commits, and the REST catalog answers from what is stored', async () => {
+    const storage = new MemoryStorage()
+    const app = buildApp({ config, storage })
+    try {
+      const files = seedFiles(storage, 'sales', ['a', 'b'])
+      await app.inject({
+        method: 'POST',
+        url: '/v1/catalog/datasets/sales/commits',
+        payload: request('create', [files[0] as Manifest['files'][number]]),
+      })
+      await app.inject({
+        method: 'POST',
+        url: '/v1/catalog/datasets/sales/commits',
+        payload: request('append', [files[1] as Manifest['files'][number]]),
+      })
+      const res = await app.inject({ method: 'GET', url: '/v1/iceberg/v1/namespaces/lakehouse/tables/sales' })
+      expect(res.statusCode, res.body).toBe(200)
+      const body = res.json()
+      expect(body['metadata-location']).toBe(`${WAREHOUSE}/iceberg/sales/metadata/v2.metadata.json`)
+      expect(body.metadata['current-snapshot-id']).toBe(2)
+      for (const v of [1, 2]) expect(storage.objects.has(`iceberg/sales/metadata/v${v}.metadata.json`)).toBe(true)
+      const missing = await app.inject({ method: 'GET', url: '/v1/iceberg/v1/namespaces/lakehouse/tables/nope' })
+      expect(missing.statusCode).toBe(404)
+      expect(missing.json().error.type).toBe('NoSuchTableException')
+      const write = await app.inject({
+        method: 'POST',
+        url: '/v1/iceberg/v1/namespaces/lakehouse/tables/sales',
+        payload: {},
+      })
+      expect(write.statusCode).toBe(406)
+      expect(write.json()).toEqual({
+        error: { message: 'not supported: write through /v1/ingest', type: 'UnsupportedOperationException', code: 406 },
+      })
+    } finally {
+      await app.close()
+    }
+  })
+})
