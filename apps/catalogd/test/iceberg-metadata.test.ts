@@ -70,7 +70,7 @@ function derive(history = HISTORY): VersionObjects[] {
   return out
 }
 
-const json = (v: VersionObjects) => JSON.parse((v.objects.at(-1)?.body as Buffer).toString())
+const json = (v: VersionObjects) => JSON.parse(String(v.objects.at(-1)?.body))
 
 describe('iceberg metadata', () => {
   it('is byte-identical on every derivation (two replicas agree)', () => {
