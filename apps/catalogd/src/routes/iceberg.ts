@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url'
 import {
   type App,
   type Config,
@@ -23,12 +22,18 @@ import type { CatalogStorage } from '../storage-port.ts'
 
 const NOT_SUPPORTED = 'not supported: write through /v1/ingest'
 
-/** The warehouse URI: configured, or where the configured storage backend keeps its objects. */
+/**
+ * The warehouse URI: configured, or where the objects are readable as they are. With s3 that is the
+ * bucket. With fs it is the gateway's object route, not file:///: each object file on disk carries
+ * storaged's 48-byte integrity trailer (ADR-002), so its bytes are not the object's (ADR-016).
+ */
 export function icebergWarehouse(config: Config): string {
   const configured = config.catalog.iceberg_warehouse
   if (configured) return configured.replace(/\/+$/, '')
   if (config.storage.backend === 's3') return `s3://${config.storage.s3.bucket}`
-  return pathToFileURL(dataPath(config, config.storage.root, 'storage')).href.replace(/\/+$/, '')
+  const host = ['0.0.0.0', '::'].includes(config.server.host) ? '127.0.0.1' : config.server.host
+  const authority = host.includes(':') ? `[${host}]` : host
+  return `http://${authority}:${config.ports.gateway}/v1/storage/objects`
 }
 
 /** What a client needs besides the metadata to read the files (spec LoadTableResult.config). */

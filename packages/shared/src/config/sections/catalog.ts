@@ -13,11 +13,12 @@ export const catalogSectionSchema = z.strictObject({
   /** Committed manifests kept in memory (they are immutable, so the cache never goes stale). */
   manifest_cache_entries: z.number().int().positive().default(10_000),
   /**
-   * The storage root as other engines name it, prefix of every path in Iceberg metadata (ADR-016).
-   * Unset: file://<storage root> with the fs backend, s3://<bucket> with s3.
+   * Where other engines read the objects, prefix of every path in Iceberg metadata (ADR-016).
+   * Unset: s3://<bucket> with s3; with fs, the gateway's object route http://<host>:<port>/v1/storage/objects
+   * (files on disk carry storaged's trailer, so file:// would not give a reader the object's bytes).
    */
   iceberg_warehouse: z
     .string()
-    .regex(/^(file:\/\/|s3a?:\/\/|https?:\/\/)\S+$/, 'a file://, s3://, s3a:// or http(s):// URI')
+    .regex(/^(s3a?:\/\/|https?:\/\/)\S+$/, 'an s3://, s3a:// or http(s):// URI')
     .optional(),
 })
