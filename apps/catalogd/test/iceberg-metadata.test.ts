@@ -1,9 +1,9 @@
+import { readFileSync } from 'node:fs'
 import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import avro from 'avsc'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
-import { MANIFEST_ENTRY_SCHEMA, MANIFEST_FILE_SCHEMA } from '../src/iceberg-avro.ts'
 import { deriveIceberg, type VersionObjects } from '../src/iceberg-metadata.ts'
 import { dataFile, request, seedFiles, WIDER_SCHEMA } from './fixtures.ts'
 import { MemoryStorage } from './memory-storage.ts'
@@ -13,10 +13,15 @@ import { MemoryStorage } from './memory-storage.ts'
 // catalog answer that points at objects that exist.
 
 const WAREHOUSE = 's3://bucket'
+/** The spec's schemas, kept apart from catalogd's copy (tests/fixtures/iceberg/README.md). */
+const spec = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../../../tests/fixtures/iceberg/${file}`, import.meta.url), 'utf8'))
+const MANIFEST_ENTRY_SCHEMA = spec('manifest-entry.v2.json')
+const MANIFEST_FILE_SCHEMA = spec('manifest-file.v2.json')
 const config = testConfig({ catalog: { iceberg_warehouse: WAREHOUSE } })
 afterAll(() => config.cleanup())
 
-/** The records of an Avro container, decoded by avsc with the writer schema checked against `schema`. */
+/** The records of an Avro container, decoded by avsc; its writer schema must be the spec's and every record valid under it. */
 async function decode(body: Buffer, schema: unknown): Promise<{ records: unknown[]; meta: Record<string, string> }> {
   const decoder = new avro.streams.BlockDecoder()
   const records: unknown[] = []

@@ -1,7 +1,6 @@
 import {
   type App,
   type Config,
-  dataPath,
   LakehouseError,
   NotFound,
   NotSupported,
