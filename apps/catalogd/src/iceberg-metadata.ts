@@ -65,6 +65,8 @@ export function deriveIceberg(
   history: readonly Manifest[],
   warehouse: string,
   onVersion: (objects: VersionObjects) => void,
+  /** Versions below this are replayed for their state only, not encoded (a pass after one commit). */
+  from = 1,
 ): void {
   const first = history[0]
   if (!first) return
@@ -137,55 +139,58 @@ export function deriveIceberg(
       const bytesOf = (list: typeof entries) => list.reduce((n, e) => n + e.data_file.file_size_in_bytes, 0)
 
       const manifestKey = icebergManifestKey(name, version)
-      const manifestBody = avroContainer(
-        manifestEntryType,
-        MANIFEST_ENTRY_SCHEMA,
-        [
-          ['schema', JSON.stringify(schema)],
-          ['schema-id', String(schema['schema-id'])],
-          ['partition-spec', '[]'],
-          ['partition-spec-id', '0'],
-          ['format-version', '2'],
-          ['content', 'data'],
-        ],
-        entries,
-        sha(`${name}:${version}:manifest`).subarray(0, 16),
-      )
-      objects.push({ key: manifestKey, body: manifestBody })
-
       const listKey = icebergManifestListKey(name, version)
+      const encode = version >= from
+      const manifestBody = !encode
+        ? Buffer.alloc(0)
+        : avroContainer(
+            manifestEntryType,
+            MANIFEST_ENTRY_SCHEMA,
+            [
+              ['schema', JSON.stringify(schema)],
+              ['schema-id', String(schema['schema-id'])],
+              ['partition-spec', '[]'],
+              ['partition-spec-id', '0'],
+              ['format-version', '2'],
+              ['content', 'data'],
+            ],
+            entries,
+            sha(`${name}:${version}:manifest`).subarray(0, 16),
+          )
       const minSequence = Math.min(version, ...existing.map((e) => e.sequence_number as number))
-      const listBody = avroContainer(
-        manifestFileType,
-        MANIFEST_FILE_SCHEMA,
-        [
-          ['snapshot-id', String(version)],
-          ['parent-snapshot-id', parent === undefined ? 'null' : String(parent)],
-          ['sequence-number', String(version)],
-          ['format-version', '2'],
-        ],
-        [
-          {
-            manifest_path: uri(manifestKey),
-            manifest_length: manifestBody.length,
-            partition_spec_id: 0,
-            content: 0,
-            sequence_number: version,
-            min_sequence_number: minSequence,
-            added_snapshot_id: version,
-            added_files_count: added.length,
-            existing_files_count: existing.length,
-            deleted_files_count: 0,
-            added_rows_count: rowsOf(added),
-            existing_rows_count: rowsOf(existing),
-            deleted_rows_count: 0,
-            partitions: null,
-            key_metadata: null,
-          },
-        ],
-        sha(`${name}:${version}:manifest-list`).subarray(0, 16),
-      )
-      objects.push({ key: listKey, body: listBody })
+      const listBody = !encode
+        ? Buffer.alloc(0)
+        : avroContainer(
+            manifestFileType,
+            MANIFEST_FILE_SCHEMA,
+            [
+              ['snapshot-id', String(version)],
+              ['parent-snapshot-id', parent === undefined ? 'null' : String(parent)],
+              ['sequence-number', String(version)],
+              ['format-version', '2'],
+            ],
+            [
+              {
+                manifest_path: uri(manifestKey),
+                manifest_length: manifestBody.length,
+                partition_spec_id: 0,
+                content: 0,
+                sequence_number: version,
+                min_sequence_number: minSequence,
+                added_snapshot_id: version,
+                added_files_count: added.length,
+                existing_files_count: existing.length,
+                deleted_files_count: 0,
+                added_rows_count: rowsOf(added),
+                existing_rows_count: rowsOf(existing),
+                deleted_rows_count: 0,
+                partitions: null,
+                key_metadata: null,
+              },
+            ],
+            sha(`${name}:${version}:manifest-list`).subarray(0, 16),
+          )
+      if (encode) objects.push({ key: manifestKey, body: manifestBody }, { key: listKey, body: listBody })
 
       snapshots.push({
         'snapshot-id': version,
@@ -215,6 +220,9 @@ export function deriveIceberg(
       current = version
     }
 
+    const metadataKey = icebergMetadataKey(name, version)
+    metadataLog.push({ 'metadata-file': uri(metadataKey), 'timestamp-ms': ms(manifest.committed_at) })
+    if (version < from) return
     const metadata = {
       'format-version': 2,
       'table-uuid': uuid,
@@ -238,12 +246,10 @@ export function deriveIceberg(
       refs: current === -1 ? {} : { main: { 'snapshot-id': current, type: 'branch' } },
       snapshots,
       'snapshot-log': snapshots.map((s) => ({ 'snapshot-id': s['snapshot-id'], 'timestamp-ms': s['timestamp-ms'] })),
-      'metadata-log': [...metadataLog],
+      'metadata-log': metadataLog.slice(0, -1),
       statistics: [],
     }
-    const metadataKey = icebergMetadataKey(name, version)
     objects.push({ key: metadataKey, body: Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`) })
-    metadataLog.push({ 'metadata-file': uri(metadataKey), 'timestamp-ms': ms(manifest.committed_at) })
     onVersion({ version, objects })
   })
 }

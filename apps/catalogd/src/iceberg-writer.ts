@@ -63,9 +63,7 @@ export class IcebergWriter {
     const pending: VersionObjects[] = []
     let refused: unknown
     try {
-      deriveIceberg(history, this.#deps.warehouse, (objects) => {
-        if (objects.version > done) pending.push(objects)
-      })
+      deriveIceberg(history, this.#deps.warehouse, (objects) => pending.push(objects), done + 1)
     } catch (err) {
       if (!(err instanceof Unrepresentable)) throw err
       refused = err

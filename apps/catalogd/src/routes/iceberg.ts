@@ -1,11 +1,4 @@
-import {
-  type App,
-  type Config,
-  LakehouseError,
-  NotFound,
-  NotSupported,
-  toLakehouseError,
-} from '@lakehouse/shared'
+import { type App, type Config, LakehouseError, NotFound, NotSupported, toLakehouseError } from '@lakehouse/shared'
 import { ICEBERG_NAMESPACE, type IcebergErrorBody, icebergRoutes } from '@lakehouse/shared/contracts/iceberg.ts'
 import { routeOptions } from '@lakehouse/shared/contracts/route.ts'
 import type { Catalog } from '../catalog.ts'
