@@ -114,6 +114,7 @@ describe('independent Iceberg readers over the REST catalog', () => {
   })
 
   it('iceberg-js lists the one namespace and the live tables through the gateway', async () => {
+    expect((await catalog.loadConfig()).endpoints).toContain('GET /v1/{prefix}/namespaces/{namespace}/tables/{table}')
     expect((await catalog.listNamespaces()).namespaces).toEqual([{ namespace: ['lakehouse'] }])
     const { identifiers } = await catalog.listTables({ namespace: ['lakehouse'] })
     expect(identifiers.map((t) => t.name)).toEqual(['people', 'sales'])

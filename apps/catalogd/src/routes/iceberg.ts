@@ -14,6 +14,16 @@ import type { CatalogStorage } from '../storage-port.ts'
 
 const NOT_SUPPORTED = 'not supported: write through /v1/ingest'
 
+/** The spec's `endpoints` of /v1/config: what this server serves, so clients do not try the rest. */
+const ENDPOINTS = [
+  'GET /v1/{prefix}/namespaces',
+  'GET /v1/{prefix}/namespaces/{namespace}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}',
+]
+
 /**
  * The warehouse URI: configured, or where the objects are readable as they are. With s3 that is the
  * bucket. With fs it is the gateway's object route, not file:///: each object file on disk carries
@@ -97,7 +107,7 @@ export function registerIcebergRoutes(app: App, deps: IcebergRouteDeps): void {
   app.route({
     ...routeOptions(icebergRoutes.config),
     errorHandler,
-    handler: async () => ({ defaults: {}, overrides: {} }),
+    handler: async () => ({ defaults: {}, overrides: {}, endpoints: ENDPOINTS }),
   })
   app.route({
     ...routeOptions(icebergRoutes.listNamespaces),
