@@ -219,4 +219,33 @@ describe('iceberg metadata', () => {
       await app.close()
     }
   })
+
+  it('two catalogd over one storage, committing and answering at once, store what one derivation gives', async () => {
+    const storage = new MemoryStorage()
+    const one = buildApp({ config, storage })
+    const two = buildApp({ config, storage })
+    try {
+      const commit = (app: typeof one, payload: object) =>
+        app.inject({ method: 'POST', url: '/v1/catalog/datasets/sales/commits', payload })
+      const files = seedFiles(storage, 'sales', ['a', 'b', 'c', 'd'])
+      await commit(one, request('create', []))
+      await Promise.all(files.map((file, i) => commit(i % 2 ? two : one, request('append', [file]))))
+      const url = '/v1/iceberg/v1/namespaces/lakehouse/tables/sales'
+      const answers = await Promise.all([one.inject({ method: 'GET', url }), two.inject({ method: 'GET', url })])
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200])
+      expect(answers[0]?.json()).toEqual(answers[1]?.json())
+      const manifests: Manifest[] = []
+      for (let v = 1; v <= 5; v++) {
+        manifests.push((await two.inject({ method: 'GET', url: `/v1/catalog/datasets/sales?version=${v}` })).json())
+      }
+      expect(manifests.map((m) => m.files.length)).toEqual([0, 1, 2, 3, 4])
+      const expected: VersionObjects[] = []
+      deriveIceberg(manifests, WAREHOUSE, (v) => expected.push(v))
+      for (const object of expected.flatMap((v) => v.objects)) {
+        expect(storage.objects.get(object.key)?.body.equals(object.body), object.key).toBe(true)
+      }
+    } finally {
+      await Promise.all([one.close(), two.close()])
+    }
+  })
 })
