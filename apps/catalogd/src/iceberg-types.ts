@@ -63,8 +63,23 @@ export function unmappedColumn(
 }
 
 /**
- * Field ids, assigned once per (name, type) in the order a dataset's history first shows them: a
- * column keeps its id across versions, a column whose type changed (a replace) gets a new one.
+ * What a column's type may become while keeping its field id: Iceberg's legal promotions (int →
+ * long, float → double, a decimal's precision widened at the same scale). TINYINT → SMALLINT →
+ * INTEGER → BIGINT, the widenings ingest makes on append, stay one field.
+ */
+function promotionFamily(duckdb: string): string {
+  const primitive = icebergPrimitive(duckdb)
+  if (primitive === 'int' || primitive === 'long') return 'integer'
+  if (primitive === 'float' || primitive === 'double') return 'floating'
+  const decimal = primitive && /^decimal\(\d+, (\d+)\)$/.exec(primitive)
+  if (decimal) return `decimal-scale-${decimal[1]}`
+  return duckdb
+}
+
+/**
+ * Field ids, assigned once per (name, promotion family) in the order a dataset's history first
+ * shows them: a column keeps its id across versions and legal promotions; a column whose type
+ * changed otherwise (BIGINT → DOUBLE, VARCHAR → DATE) gets a new one.
  */
 export class FieldIds {
   readonly #ids = new Map<string, number>()
@@ -76,7 +91,7 @@ export class FieldIds {
 
   schema(columns: readonly { name: string; type: string; nullable: boolean }[], schemaId: number): IcebergSchema {
     const fields = columns.map((column) => {
-      const id = this.#id(`${column.name}\u0000${column.type}`)
+      const id = this.#id(`${column.name}\u0000${promotionFamily(column.type)}`)
       return { id, name: column.name, required: !column.nullable, type: this.#type(column.name, column.type) }
     })
     return { type: 'struct', 'schema-id': schemaId, fields }

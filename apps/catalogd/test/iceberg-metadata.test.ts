@@ -112,6 +112,29 @@ describe('iceberg metadata', () => {
     ])
   })
 
+  it('keeps a field id across Iceberg promotions and gives a new one to any other type change', () => {
+    const typed = (v: number, types: string[]) =>
+      manifest(v, v === 1 ? 'create' : 'append', [], {
+        schema: types.map((type, i) => ({ name: `c${i}`, type, nullable: true })),
+      })
+    const history = [
+      typed(1, ['TINYINT', 'FLOAT', 'BIGINT']),
+      typed(2, ['INTEGER', 'DOUBLE', 'BIGINT']),
+      typed(3, ['BIGINT', 'DOUBLE', 'DOUBLE']),
+    ]
+    const out: VersionObjects[] = []
+    deriveIceberg(history, WAREHOUSE, (v) => out.push(v))
+    const ids = (v: VersionObjects) =>
+      json(v)
+        .schemas.at(-1)
+        .fields.map((f: { id: number; type: string }) => `${f.id}:${f.type}`)
+    expect(out.map(ids)).toEqual([
+      ['1:int', '2:float', '3:long'],
+      ['1:int', '2:double', '3:long'],
+      ['1:long', '2:double', '4:double'],
+    ])
+  })
+
   it('writes manifests and manifest lists that decode with the spec schemas', async () => {
     const v2 = derive()[1] as VersionObjects
     const [manifestObject, listObject] = v2.objects
