@@ -2,7 +2,9 @@ import { type App, type Config, createServer } from '@lakehouse/shared'
 import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { Catalog } from './catalog.ts'
+import { IcebergWriter } from './iceberg-writer.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
+import { icebergWarehouse, registerIcebergRoutes } from './routes/iceberg.ts'
 import { registerVacuumRoute } from './routes/vacuum.ts'
 import type { CatalogStorage } from './storage-port.ts'
 import { vacuum } from './vacuum.ts'
@@ -20,14 +22,28 @@ export function buildApp(deps: CatalogdDeps): App {
   const { config } = deps
   const peers = new PeerSet()
   const storage = peers.use(deps.storage, () => storageClient(config))
+  // The writer needs the catalog's history and the catalog tells the writer of commits: tied here.
+  let iceberg: IcebergWriter | undefined
   const catalog = new Catalog(storage, {
     maxCommitAttempts: config.catalog.max_commit_attempts,
     manifestCacheEntries: config.catalog.manifest_cache_entries,
     ...(deps.now ? { now: deps.now } : {}),
+    onCommit: (name) => iceberg?.schedule(name),
   })
   const app = createServer({ service: 'catalogd', config, readyChecks: peers.readyChecks() })
-  app.addHook('onClose', () => peers.close())
+  iceberg = new IcebergWriter({
+    storage,
+    history: (name) => catalog.history(name),
+    warehouse: icebergWarehouse(config),
+    onError: (name, err) => app.log.warn({ dataset: name, err }, 'iceberg metadata not written'),
+  })
+  const writer = iceberg
+  app.addHook('onClose', async () => {
+    await writer.settle()
+    await peers.close()
+  })
   registerDatasetRoutes(app, catalog)
+  registerIcebergRoutes(app, { catalog, writer, storage, config })
   registerVacuumRoute(app, () => vacuum(storage, catalog, { graceMs: config.catalog.vacuum_grace_ms }))
   return app
 }

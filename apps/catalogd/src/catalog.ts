@@ -14,6 +14,8 @@ export interface CatalogOptions {
   maxCommitAttempts: number
   manifestCacheEntries: number
   now?: () => string
+  /** Told after every commit that took (the Iceberg writer's background pass, ADR-016); never awaited. */
+  onCommit?: (name: string) => void
 }
 
 /** Manifests fetched at once when a listing needs many (a bound on fan-out, not on correctness). */
@@ -26,9 +28,11 @@ function readAll<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Prom
 export class Catalog {
   readonly #store: ManifestStore
   readonly #commit: CommitDeps
+  readonly #onCommit: (name: string) => void
 
   constructor(storage: CatalogStorage, options: CatalogOptions) {
     this.#store = new ManifestStore(storage, options.manifestCacheEntries)
+    this.#onCommit = options.onCommit ?? (() => undefined)
     const idempotency = new IdempotencyIndex(storage, this.#store)
     this.#commit = {
       storage,
@@ -85,12 +89,16 @@ export class Catalog {
 
   async commit(name: string, request: CommitRequest): Promise<Manifest> {
     assertValidName(name, 'dataset name')
-    return commitManifest(this.#commit, name, request)
+    const committed = await commitManifest(this.#commit, name, request)
+    this.#onCommit(name)
+    return committed
   }
 
   async deleteDataset(name: string): Promise<Manifest> {
     assertValidName(name, 'dataset name')
-    return deleteDataset(this.#commit, name)
+    const tombstone = await deleteDataset(this.#commit, name)
+    this.#onCommit(name)
+    return tombstone
   }
 
   /** Every committed version of `name`, oldest first (vacuum reads them all). */

@@ -28,7 +28,7 @@ export const DEFAULT_PORTS: Record<Daemon, number> = {
 
 export const ROUTE_PREFIXES: Record<PeerDaemon, readonly string[]> = {
   storaged: ['/v1/storage'],
-  catalogd: ['/v1/catalog'],
+  catalogd: ['/v1/catalog', '/v1/iceberg'],
   ingestd: ['/v1/ingest'],
   queryd: ['/v1/query'],
   vectord: ['/v1/vectors'],

@@ -70,6 +70,11 @@ export class MethodNotAllowed extends LakehouseError {
   override readonly status = 405
   override readonly code = 'method_not_allowed'
 }
+/** A request this API declares but does not serve (the Iceberg REST catalog's writes, ADR-016). */
+export class NotSupported extends LakehouseError {
+  override readonly status = 406
+  override readonly code = 'not_supported'
+}
 export class Conflict extends LakehouseError {
   override readonly status = 409
   override readonly code = 'conflict'
@@ -184,6 +189,7 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     StatementNotAllowed,
     NotFound,
     MethodNotAllowed,
+    NotSupported,
     Conflict,
     VersionConflict,
     SchemaMismatch,

@@ -1,6 +1,7 @@
 import { type PeerDaemon, ROUTE_PREFIXES } from '../daemons.ts'
 import { catalogRoutes } from './catalog.ts'
 import { embedRoutes } from './embed.ts'
+import { icebergRoutes } from './iceberg.ts'
 import { ingestRoutes } from './ingest.ts'
 import { memoryRoutes } from './memory.ts'
 import { queryRoutes } from './query.ts'
@@ -14,6 +15,7 @@ import { storageRoutes } from './storage.ts'
 export { catalogRoutes } from './catalog.ts'
 export { embedRoutes } from './embed.ts'
 export { gatewayRoutes, healthRoutes } from './health.ts'
+export { icebergRoutes } from './iceberg.ts'
 export { ingestRoutes } from './ingest.ts'
 export { memoryRoutes } from './memory.ts'
 export { queryRoutes } from './query.ts'
@@ -26,6 +28,7 @@ const TABLES: ReadonlyArray<Record<string, RouteContract>> = [
   queryRoutes,
   embedRoutes,
   memoryRoutes,
+  icebergRoutes,
 ]
 
 export interface OwnedRoute {

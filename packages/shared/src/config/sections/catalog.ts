@@ -12,4 +12,13 @@ export const catalogSectionSchema = z.strictObject({
   max_commit_attempts: z.number().int().positive().default(64),
   /** Committed manifests kept in memory (they are immutable, so the cache never goes stale). */
   manifest_cache_entries: z.number().int().positive().default(10_000),
+  /**
+   * Where other engines read the objects, prefix of every path in Iceberg metadata (ADR-016).
+   * Unset: s3://<bucket> with s3; with fs, the gateway's object route http://<host>:<port>/v1/storage/objects
+   * (files on disk carry storaged's trailer, so file:// would not give a reader the object's bytes).
+   */
+  iceberg_warehouse: z
+    .string()
+    .regex(/^(s3a?:\/\/|https?:\/\/)\S+$/, 'an s3://, s3a:// or http(s):// URI')
+    .optional(),
 })
