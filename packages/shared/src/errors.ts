@@ -86,6 +86,14 @@ export class IdempotencyKeyReused extends LakehouseError {
   override readonly status = 409
   override readonly code = 'idempotency_key_reused'
 }
+export class TraceNotLive extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'trace_not_live'
+}
+export class CycleDetected extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'cycle_detected'
+}
 export class PreconditionFailed extends LakehouseError {
   override readonly status = 412
   override readonly code = 'precondition_failed'
@@ -150,6 +158,8 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     SchemaMismatch,
     AlreadyExists,
     IdempotencyKeyReused,
+    TraceNotLive,
+    CycleDetected,
     UnknownModel,
     ProviderError,
     PreconditionFailed,

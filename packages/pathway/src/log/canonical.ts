@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto'
+
+// Canonical JSON: object keys sorted at every depth, no whitespace. Two writers (or a writer and a
+// reader years later) that hold the same value produce the same bytes, so a sha256 over it is a
+// checksum of the value, whatever key order the object happened to be built in.
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value))
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key]
+      if (v !== undefined) out[key] = sortKeys(v)
+    }
+    return out
+  }
+  return value
+}
+
+export function sha256Hex(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex')
+}
