@@ -94,6 +94,10 @@ export class CycleDetected extends LakehouseError {
   override readonly status = 409
   override readonly code = 'cycle_detected'
 }
+export class ReviewNotAccepted extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'review_not_accepted'
+}
 export class PreconditionFailed extends LakehouseError {
   override readonly status = 412
   override readonly code = 'precondition_failed'
@@ -160,6 +164,7 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     IdempotencyKeyReused,
     TraceNotLive,
     CycleDetected,
+    ReviewNotAccepted,
     UnknownModel,
     ProviderError,
     PreconditionFailed,
