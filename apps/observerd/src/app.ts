@@ -1,5 +1,7 @@
 import { type App, type Config, createServer, peerReadyChecks, serviceClient } from '@lakehouse/shared'
+import { openPlaybooks } from './playbooks.ts'
 import { openObserver } from './reviews.ts'
+import { registerPlaybookRoutes } from './routes/playbooks.ts'
 import { registerReviewRoutes } from './routes/reviews.ts'
 
 // observerd: wiring only, so far. Its routes arrive with its own issue (DESIGN §4, §5).
@@ -17,5 +19,8 @@ export function buildApp(deps: ObserverdDeps): App {
   })
   app.addHook('onClose', reviews.close)
   registerReviewRoutes(app, reviews.observer)
+  const memory = openPlaybooks(deps.config, reviews.observer, app.log)
+  app.addHook('onClose', memory.close)
+  registerPlaybookRoutes(app, memory.playbooks)
   return app
 }
