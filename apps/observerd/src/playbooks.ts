@@ -1,32 +1,30 @@
 import type { Observer } from '@lakehouse/observer'
-import { Playbooks } from '@lakehouse/playbook'
+import type { EmbedPort, LogStorage, MemoryLog } from '@lakehouse/pathway'
+import { Playbooks, type PlaybookVectorPort } from '@lakehouse/playbook'
 import type { Config } from '@lakehouse/shared'
-import { embedClient } from '@lakehouse/shared/clients/embed.ts'
-import { storageClient } from '@lakehouse/shared/clients/storage.ts'
-import { vectorClient } from '@lakehouse/shared/clients/vectors.ts'
 
-// Playbook memory assembled from observerd's configuration: the namespace's memory log through
-// storaged (the pathway log, ADR-004), reviews from the observer's store, task vectors through
-// embedd and vectord.
+// Playbook memory over the same ports as pathway (one storaged, embedd and vectord client each):
+// the namespace's memory log (ADR-004), reviews from the observer's store (ADR-015), and the
+// [memory] settings pathway uses.
 
-export interface PlaybookService {
-  playbooks: Playbooks
-  close: () => Promise<void>
+export interface PlaybookWiring {
+  config: Config
+  reviews: Observer
+  storage: LogStorage
+  embed: EmbedPort
+  vectors: PlaybookVectorPort
+  log: MemoryLog
 }
 
-export function openPlaybooks(
-  config: Config,
-  observer: Observer,
-  log?: { warn(d: object, m: string): void },
-): PlaybookService {
-  const storage = storageClient(config)
-  const embed = embedClient(config)
-  const vectors = vectorClient(config)
-  const playbooks = new Playbooks({ storage, reviews: observer, embed, vectors, ...(log ? { log } : {}) })
-  return {
-    playbooks,
-    close: async () => {
-      await Promise.all([storage.close(), embed.close(), vectors.close()])
-    },
-  }
+export function openPlaybooks({ config, reviews, storage, embed, vectors, log }: PlaybookWiring): Playbooks {
+  return new Playbooks({
+    storage,
+    reviews,
+    embed,
+    vectors,
+    log,
+    snapshotEvery: config.memory.snapshot_every,
+    maxAppendAttempts: config.memory.max_append_attempts,
+    ...(config.memory.embed_model ? { embedModel: config.memory.embed_model } : {}),
+  })
 }

@@ -3,8 +3,7 @@ import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 
-// observerd has only its wiring so far (its routes come with its own issue): health, readiness against
-// its peers, and the shared error shape.
+// observerd's wiring: health, readiness against its peers, and the shared error shape.
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c()
@@ -29,12 +28,13 @@ describe('observerd app', () => {
     const app = await build({ storaged: down, queryd: down, embedd: down, vectord: down })
     const res = await app.inject({ url: '/ready' })
     expect(res.statusCode).toBe(503)
-    const checks = res.json().checks
-    expect(Object.values(checks).every((c) => (c as { ok: boolean }).ok === false)).toBe(true)
-    expect(Object.keys(checks).sort()).toEqual(['embedd', 'queryd', 'storaged', 'vectord'])
+    const { pathway, ...peers } = res.json().checks
+    expect(Object.values(peers).every((c) => (c as { ok: boolean }).ok === false)).toBe(true)
+    expect(Object.keys(peers).sort()).toEqual(['embedd', 'queryd', 'storaged', 'vectord'])
+    expect(pathway).toEqual({ ok: true, details: { namespaces_loaded: 0, quarantined: [] } })
   })
 
-  it('answers routes it does not have yet with 404 not_found', async () => {
+  it('answers routes it does not have with 404 not_found', async () => {
     const res = await (await build()).inject({ method: 'POST', url: '/v1/anything', payload: {} })
     expect(res.statusCode).toBe(404)
     expect(res.json().error.code).toBe('not_found')

@@ -13,6 +13,7 @@ import type { TraceState } from './trace-state.ts'
 
 const MAX_FETCH = 1000
 const EMBED_BATCH = 256
+const DELETE_BATCH = 1000
 
 export interface TraceIndexOptions {
   /** embedd model for traces and queries; unset = embedd's default. */
@@ -114,10 +115,13 @@ export class TraceIndex {
   }
 
   async #delete(namespace: string, uids: string[]): Promise<void> {
-    try {
-      await this.#vectors.deleteItems(traceIndexName(namespace), uids)
-    } catch (err) {
-      if (!(err instanceof NotFound)) throw err
+    for (let i = 0; i < uids.length; i += DELETE_BATCH) {
+      try {
+        await this.#vectors.deleteItems(traceIndexName(namespace), uids.slice(i, i + DELETE_BATCH))
+      } catch (err) {
+        if (!(err instanceof NotFound)) throw err
+        return // no index yet: nothing to delete
+      }
     }
   }
 

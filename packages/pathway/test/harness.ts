@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Pathway, type PathwayDeps } from '../src/index.ts'
-import { FakeEmbed, FakeVectors } from './fakes.ts'
-import { MemoryStorage } from './memory-storage.ts'
+import { FakeEmbed, FakeVectors } from '../src/testing/fakes.ts'
+import { MemoryStorage } from '../src/testing/memory-storage.ts'
 
 // A pathway over in-memory storage, embedd and vectord, with a clock and uids that count from a
 // fixed start, so fixtures can state exact answers. A second Pathway over the same storage is what

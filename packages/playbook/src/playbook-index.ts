@@ -1,4 +1,4 @@
-import type { EmbedPort } from '@lakehouse/pathway'
+import type { EmbedPort, VectorPort } from '@lakehouse/pathway'
 import type { VectorClient } from '@lakehouse/shared/clients/vectors.ts'
 import type { Playbook, SearchPlaybooksAnswer } from '@lakehouse/shared/contracts/playbooks.ts'
 import { AlreadyExists, Conflict, NotFound } from '@lakehouse/shared/errors.ts'
@@ -10,7 +10,9 @@ import type { PlaybookState } from './playbook-fold.ts'
 // opens a namespace compares the index's count with the fold's once and re-indexes on a difference.
 // Search keeps only what the fold says is sealed, so a stale index never returns a retired playbook.
 
-export type PlaybookVectorPort = Pick<VectorClient, 'createIndex' | 'getIndex' | 'upsert' | 'deleteItems' | 'search'>
+/** vectord as pathway uses it; getIndex (for the count check at start) is optional: without it a
+ * process re-indexes a namespace once when it first opens it. */
+export type PlaybookVectorPort = VectorPort & Partial<Pick<VectorClient, 'getIndex'>>
 
 const EMBED_BATCH = 256
 const MAX_FETCH = 1000
@@ -96,6 +98,7 @@ export class PlaybookIndex {
   }
 
   async #indexedCount(namespace: string): Promise<number> {
+    if (!this.#vectors.getIndex) return -1
     try {
       const info = (await this.#vectors.getIndex(playbookIndexName(namespace))) as { count?: unknown }
       return typeof info.count === 'number' ? info.count : -1

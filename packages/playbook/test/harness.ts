@@ -1,7 +1,7 @@
+import { FakeEmbed, FakeVectors } from '@lakehouse/pathway/testing/fakes.ts'
+import { MemoryStorage } from '@lakehouse/pathway/testing/memory-storage.ts'
 import type { Review } from '@lakehouse/shared/contracts/observer.ts'
 import { NotFound } from '@lakehouse/shared/errors.ts'
-import { FakeEmbed, FakeVectors } from '../../pathway/test/fakes.ts'
-import { MemoryStorage } from '../../pathway/test/memory-storage.ts'
 import { Playbooks } from '../src/playbooks.ts'
 
 // The playbook package over the pathway package's own in-memory storaged, embedd and vectord (the

@@ -1,7 +1,7 @@
 import { Pathway } from '@lakehouse/pathway'
+import { FakeEmbed, FakeVectors } from '@lakehouse/pathway/testing/fakes.ts'
 import { AddTraceRequest, ListTracesQuery } from '@lakehouse/shared/contracts/memory.ts'
 import { describe, expect, it } from 'vitest'
-import { FakeEmbed, FakeVectors } from '../../pathway/test/fakes.ts'
 import { CountingVectors, harness, review } from './harness.ts'
 
 // Search finds sealed playbooks by task similarity, best first, and never a retired one — even when

@@ -6,15 +6,26 @@ import type { FastifyInstance } from 'fastify'
 export type ReadyCheck = () => Promise<unknown>
 export type ReadyChecks = Record<string, ReadyCheck>
 
+/** A check that resolves to readyDetails(x) shows x under its name in /ready (ok or not). */
+const DETAILS = Symbol('ready details')
+export function readyDetails(details: Record<string, unknown>): { [DETAILS]: Record<string, unknown> } {
+  return { [DETAILS]: details }
+}
+
 const CHECK_TIMEOUT_MS = 2_000
 
-async function runCheck(check: ReadyCheck): Promise<{ ok: true } | { ok: false; error: string }> {
+async function runCheck(
+  check: ReadyCheck,
+): Promise<{ ok: true; details?: Record<string, unknown> } | { ok: false; error: string }> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)
   })
   try {
-    await Promise.race([check(), timeout])
+    const value = await Promise.race([check(), timeout])
+    if (value !== null && typeof value === 'object' && DETAILS in value) {
+      return { ok: true, details: (value as { [DETAILS]: Record<string, unknown> })[DETAILS] }
+    }
     return { ok: true }
   } catch (err) {
     return { ok: false, error: (err as Error).message }

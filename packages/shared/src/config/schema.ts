@@ -4,6 +4,7 @@ import { catalogSectionSchema } from './sections/catalog.ts'
 import { embedSectionSchema } from './sections/embed.ts'
 import { gatewaySectionSchema } from './sections/gateway.ts'
 import { ingestSectionSchema } from './sections/ingest.ts'
+import { memorySectionSchema } from './sections/memory.ts'
 import { observerSectionSchema } from './sections/observer.ts'
 import { querySectionSchema } from './sections/query.ts'
 import { storageSectionSchema } from './sections/storage.ts'
@@ -92,6 +93,7 @@ export const configSchema = z
     ingest: ingestSectionSchema.prefault({}),
     query: querySectionSchema.prefault({}),
     embed: embedSectionSchema.prefault({}),
+    memory: memorySectionSchema.prefault({}),
     observer: observerSectionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {

@@ -18,10 +18,11 @@ export const Metadata = z
   .refine((m) => Object.keys(m).length <= 64, 'at most 64 keys')
 export type Metadata = z.infer<typeof Metadata>
 
+/** At most 32 KiB of UTF-8: what embedd embeds in one text. */
 export const Content = z
   .string()
   .min(1)
-  .max(64 * 1024)
+  .refine((text) => Buffer.byteLength(text) <= 32 * 1024, 'at most 32 KiB of UTF-8')
 export const Steps = z.array(z.json()).max(256)
 export type Steps = z.infer<typeof Steps>
 

@@ -1,8 +1,8 @@
 import type { CreateIndexRequest, SearchHit, UpsertItem } from '@lakehouse/shared/clients/vectors.ts'
 import { AlreadyExists, NotFound } from '@lakehouse/shared/errors.ts'
-import type { EmbedPort, VectorPort } from '../src/index.ts'
+import type { EmbedPort, VectorPort } from '../index.ts'
 
-// In-memory embedd and vectord with their clients' behaviour: a deterministic bag-of-words
+// Tests only (never used by a daemon at run time). In-memory embedd and vectord with their clients' behaviour: a deterministic bag-of-words
 // embedder (unit vectors, so cosine works) and brute-force cosine indexes that answer NotFound for
 // an unknown index and AlreadyExists for a second create. `isStale` makes the index ignore deletes
 // and upserts, as a vectord that missed them would.

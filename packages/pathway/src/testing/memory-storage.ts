@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import { setImmediate as tick } from 'node:timers/promises'
 import type { ObjectInfo, PutResult } from '@lakehouse/shared/clients/storage.ts'
 import { NotFound, PreconditionFailed } from '@lakehouse/shared/errors.ts'
-import type { LogStorage } from '../src/index.ts'
+import type { LogStorage } from '../index.ts'
 
-// In-memory stand-in for storaged with its contract: create-only and If-Match writes throw
+// Tests only (never used by a daemon at run time). In-memory stand-in for storaged with its contract: create-only and If-Match writes throw
 // PreconditionFailed, reads of absent keys NotFound, listings in key order. Every call yields to
 // the event loop first, so two writers interleave the way they do over HTTP.
 
