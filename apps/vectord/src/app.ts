@@ -1,16 +1,75 @@
-import { type App, type Config, createServer, peerReadyChecks, serviceClient } from '@lakehouse/shared'
+import { join } from 'node:path'
+import { type App, type Config, createServer } from '@lakehouse/shared'
+import { type EmbedClient, embedClient } from '@lakehouse/shared/clients/embed.ts'
+import { type QueryClient, queryClient } from '@lakehouse/shared/clients/query.ts'
+import { type StorageClient, storageClient } from '@lakehouse/shared/clients/storage.ts'
+import { IndexStore } from './index-store.ts'
+import { JobRunner } from './jobs.ts'
+import { registerIndexRoutes } from './routes/indexes.ts'
+import { registerItemRoutes } from './routes/items.ts'
 
-// vectord: wiring only, so far. Its routes arrive with its own issue (DESIGN §4, §5).
+// vectord: durable HNSW indexes over storaged (DESIGN §4, §5 "vectors", §6, §7; ADR-011).
 
 export interface VectordDeps {
   config: Config
+  storage?: StorageClient
+  embed?: EmbedClient
+  query?: QueryClient
 }
 
+/** An absent key: HEAD of it proves storaged answers without reading anything real. */
+const READY_PROBE_KEY = 'vectors/.ready'
+const RETRY_LOAD_MS = 2_000
+
 export function buildApp(deps: VectordDeps): App {
-  const peers = (['storaged', 'embedd', 'queryd'] as const).map((peer) => serviceClient(deps.config, peer))
-  const app = createServer({ service: 'vectord', config: deps.config, readyChecks: peerReadyChecks(peers) })
-  app.addHook('onClose', async () => {
-    await Promise.all(peers.map((peer) => peer.close()))
+  const { config } = deps
+  const storage = deps.storage ?? storageClient(config)
+  const embed = deps.embed ?? embedClient(config)
+  const query = deps.query ?? queryClient(config)
+  const app = createServer({
+    service: 'vectord',
+    config,
+    bodyLimitBytes: config.vectors.body_limit_bytes,
+    readyChecks: {
+      storaged: () => storage.head(READY_PROBE_KEY),
+      embedd: () => embed.health(),
+      queryd: () => query.health(),
+      indexes: async () => {
+        const state = store.readiness()
+        if (!loaded) throw new Error('indexes not loaded yet: storaged unreachable')
+        if (!state.ok || state.refused.length > 0) throw new Error(JSON.stringify(state))
+      },
+    },
   })
+  const store = new IndexStore({
+    storage,
+    embed,
+    log: app.log,
+    tmpDir: join(config.paths.data_dir, 'tmp', 'vectord'),
+    settings: config.vectors,
+  })
+  const jobs = new JobRunner({ store, storage, query, log: app.log, pageRows: config.vectors.job_batch_rows })
+  store.jobs = jobs
+  let loaded = false
+  let retry: NodeJS.Timeout | undefined
+  const load = async (): Promise<void> => {
+    try {
+      await store.start()
+      await jobs.resumeAll(store.list().map((index) => index.name))
+      loaded = true
+    } catch (err) {
+      app.log.error({ err }, 'cannot load indexes yet; retrying')
+      retry = setTimeout(() => void load(), RETRY_LOAD_MS)
+      retry.unref()
+    }
+  }
+  app.addHook('onReady', load)
+  app.addHook('onClose', async () => {
+    clearTimeout(retry)
+    if (loaded) await store.close()
+    await Promise.all([storage.close(), embed.close(), query.close()])
+  })
+  registerIndexRoutes(app, store, jobs)
+  registerItemRoutes(app, store)
   return app
 }

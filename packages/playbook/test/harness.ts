@@ -11,7 +11,8 @@ export class CountingVectors extends FakeVectors {
   async getIndex(name: string) {
     const index = this.indexes.get(name)
     if (!index) throw new NotFound(`no index ${name}`)
-    return { name, dim: 64, metric: 'cosine' as const, count: index.size }
+    const info = await new FakeVectors().createIndex({ name, dim: 64, metric: 'cosine' }) // the IndexInfo shape
+    return { ...info, count: index.size }
   }
 }
 

@@ -1,66 +1,48 @@
 import type { Config } from '../config/schema.ts'
+import type {
+  CreateIndexRequest,
+  FromDatasetJob,
+  FromDatasetRequest,
+  IndexInfo,
+  ItemResponse,
+  SearchHit,
+  SearchRequest,
+  UpsertItem,
+} from '../contracts/vectors.ts'
 import { serviceClient } from '../http-client.ts'
 import { PeerClient } from './peer-client.ts'
 
-// PLACEHOLDER of vectord's client, with the surface the vectord branch promised, so that observerd
-// codes against it before vectord lands. The vectord branch's own file replaces this one at merge.
+// The client of vectord (DESIGN §5 "vectors") for observerd and benches. Errors come back typed:
+// AlreadyExists (409) on create, NotFound (404) for an absent index or item, InvalidRequest (400)
+// with the offending item's index in `issues`. Nothing here retries an upsert: it is acknowledged
+// only once durable, so a failed call may or may not have landed (re-upserting is idempotent).
 
-export type Metric = 'cosine' | 'l2' | 'ip'
-export type MetadataValue = string | number | boolean | null
-
-export interface CreateIndexRequest {
-  name: string
-  dim: number
-  metric: Metric
-  m?: number
-  ef_construction?: number
-  ef_search?: number
-  model?: string
-}
-
-export interface IndexInfo {
-  name: string
-  dim: number
-  metric: Metric
-  [key: string]: unknown
-}
-
-export interface UpsertItem {
-  id: string
-  vector?: number[]
-  text?: string
-  metadata?: Record<string, MetadataValue>
-}
-
-export interface SearchRequest {
-  vector?: number[]
-  text?: string
-  k?: number
-  ef?: number
-  filter?: Record<string, MetadataValue>
-}
-
-export interface SearchHit {
-  id: string
-  distance: number
-  metadata: Record<string, MetadataValue>
-}
+export type {
+  CreateIndexRequest,
+  FromDatasetJob,
+  FromDatasetRequest,
+  IndexInfo,
+  ItemResponse,
+  Metadata,
+  Metric,
+  SearchHit,
+  SearchRequest,
+  UpsertItem,
+} from '../contracts/vectors.ts'
 
 const indexPath = (name: string) => `/v1/vectors/indexes/${encodeURIComponent(name)}`
 
 export class VectorClient extends PeerClient {
-  /** AlreadyExists (409) when the name is taken. */
   createIndex(request: CreateIndexRequest): Promise<IndexInfo> {
     return this.http.json<IndexInfo>({ method: 'POST', path: '/v1/vectors/indexes', json: request })
   }
 
-  /** NotFound when absent. */
   getIndex(name: string): Promise<IndexInfo> {
     return this.http.json<IndexInfo>({ method: 'GET', path: indexPath(name) })
   }
 
   listIndexes(): Promise<{ indexes: IndexInfo[] }> {
-    return this.http.json({ method: 'GET', path: '/v1/vectors/indexes' })
+    return this.http.json<{ indexes: IndexInfo[] }>({ method: 'GET', path: '/v1/vectors/indexes' })
   }
 
   async deleteIndex(name: string): Promise<void> {
@@ -69,22 +51,24 @@ export class VectorClient extends PeerClient {
   }
 
   upsert(name: string, items: UpsertItem[]): Promise<{ upserted: number }> {
-    return this.http.json({ method: 'POST', path: `${indexPath(name)}/upsert`, json: { items } })
+    return this.http.json<{ upserted: number }>({ method: 'POST', path: `${indexPath(name)}/upsert`, json: { items } })
   }
 
   deleteItems(name: string, ids: string[]): Promise<{ deleted: number }> {
-    return this.http.json({ method: 'POST', path: `${indexPath(name)}/delete`, json: { ids } })
+    return this.http.json<{ deleted: number }>({ method: 'POST', path: `${indexPath(name)}/delete`, json: { ids } })
   }
 
   search(name: string, request: SearchRequest): Promise<{ hits: SearchHit[] }> {
-    return this.http.json({ method: 'POST', path: `${indexPath(name)}/search`, json: request })
+    return this.http.json<{ hits: SearchHit[] }>({ method: 'POST', path: `${indexPath(name)}/search`, json: request })
   }
 
-  getItem(
-    name: string,
-    id: string,
-  ): Promise<{ id: string; vector: number[]; metadata: Record<string, MetadataValue> }> {
-    return this.http.json({ method: 'GET', path: `${indexPath(name)}/items/${encodeURIComponent(id)}` })
+  getItem(name: string, id: string): Promise<ItemResponse> {
+    return this.http.json<ItemResponse>({ method: 'GET', path: `${indexPath(name)}/items/${encodeURIComponent(id)}` })
+  }
+
+  /** 202 with the started job; 409 while another from-dataset job runs on the index. */
+  fromDataset(name: string, request: FromDatasetRequest): Promise<FromDatasetJob> {
+    return this.http.json<FromDatasetJob>({ method: 'POST', path: `${indexPath(name)}/from-dataset`, json: request })
   }
 }
 

@@ -8,6 +8,7 @@ import { memorySectionSchema } from './sections/memory.ts'
 import { observerSectionSchema } from './sections/observer.ts'
 import { querySectionSchema } from './sections/query.ts'
 import { storageSectionSchema } from './sections/storage.ts'
+import { vectorsSectionSchema } from './sections/vectors.ts'
 
 // The whole configuration of every daemon, one schema (DESIGN §10). Every table is strict, so an
 // unknown key is an error that names it. Each daemon reads only its own sections.
@@ -95,6 +96,7 @@ export const configSchema = z
     embed: embedSectionSchema.prefault({}),
     memory: memorySectionSchema.prefault({}),
     observer: observerSectionSchema.prefault({}),
+    vectors: vectorsSectionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // A query allowed to run for query.max_timeout_ms must not be cut short by the gateway first.
