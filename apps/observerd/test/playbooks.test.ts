@@ -15,7 +15,7 @@ describe('observerd playbooks', () => {
   let cleanup: () => void
 
   beforeAll(async () => {
-    stack = await startPeers(['embedd'])
+    stack = await startPeers(['embedd', 'vectord'])
     await stack.ingestCsv('candidates', CSV)
     const config = observerConfig(stack)
     cleanup = config.cleanup
@@ -82,6 +82,38 @@ describe('observerd playbooks', () => {
     })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ status: 'retired', retired_reason: 'stale' })
+  })
+
+  it('search surfaces the most similar sealed task first, and never a retired one', async () => {
+    const sealAs = async (task: string, values: number[]) => {
+      const review = await reviewOf(values)
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/memory/playbooks',
+        payload: { task, steps: [{ tool: 'search', task }], review_id: review.review_id, namespace: 'search_test' },
+      })
+      expect(res.statusCode, res.body).toBe(201)
+      return res.json().playbook_id as string
+    }
+    const python = await sealAs('find senior python engineers in Chicago', [1])
+    const forklift = await sealAs('schedule forklift operators for the Denver warehouse', [2])
+    const search = async () =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/memory/playbooks/search',
+          payload: { task: 'senior python engineer in Chicago', k: 5, namespace: 'search_test' },
+        })
+      )
+        .json()
+        .hits.map((h: { playbook_id: string }) => h.playbook_id)
+    expect(await search()).toEqual([python, forklift])
+    await app.inject({
+      method: 'POST',
+      url: `/v1/memory/playbooks/${python}/retire?namespace=search_test`,
+      payload: { reason: 'replaced' },
+    })
+    expect(await search()).toEqual([forklift])
   })
 
   // Last: it stops queryd for good.
