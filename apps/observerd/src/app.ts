@@ -25,7 +25,9 @@ export interface ObserverdDeps {
 export function buildApp(deps: ObserverdDeps): App {
   const { config } = deps
   const reviews = openObserver(config) // first: it refuses an unsafe fail-open before anything opens
-  const peers = (['queryd', 'catalogd', 'vectord', 'embedd', 'storaged'] as const).map((peer) => serviceClient(config, peer))
+  const peers = (['queryd', 'catalogd', 'vectord', 'embedd', 'storaged'] as const).map((peer) =>
+    serviceClient(config, peer),
+  )
   const owned = [
     ...(deps.storage ? [] : [storageClient(config)]),
     ...(deps.embed ? [] : [embedClient(config)]),

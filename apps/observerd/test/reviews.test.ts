@@ -69,6 +69,16 @@ describe('observerd reviews', () => {
     ])
   })
 
+  it("passes the check's params to queryd", async () => {
+    const check = {
+      sql: 'SELECT count(*) FROM candidates WHERE city = ?',
+      params: ['Chicago'],
+      expect: { op: 'eq', value: 2 },
+    }
+    const res = await review({ claim: 'two candidates are in Chicago', check })
+    expect(res.json()).toMatchObject({ verdict: 'accept', degraded: false, check })
+  })
+
   it('stores the review: GET answers it unchanged, an unknown id is 404', async () => {
     const created = (await review(asReview(CLAIMS[0]))).json()
     const fetched = await app.inject({ url: `/v1/observer/reviews/${created.review_id}` })
