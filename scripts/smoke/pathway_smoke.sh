@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pathway memory through the gateway (ADR-004): add -> NOOP -> revise -> retire -> history ->
-# replay (once per replay_id) -> cycle refused -> namespaces isolated -> search over live heads
+# replay (once per replay_id) -> update -> cycle refused -> namespaces isolated -> search over live heads
 # only; then, on a stack that scripts/smoke/run.sh started, a kill -9 and restart of observerd
 # that must change no answer. The search step needs a working vectord.
 source "$(dirname "$0")/lib.sh"
@@ -54,9 +54,12 @@ child=$(json 'v.trace.uid')
 req POST "$T/$head/reparent$q" "${H[@]}" -d "{\"parent\":\"$child\"}"
 expect_status 409 "reparent into its own subtree"
 expect_eq "$(json 'v.error.code')" cycle_detected "cycle code"
+req PATCH "$T/$child$q" "${H[@]}" -d '{"metadata":{"city":"chicago","checked":true}}'
+expect_status 200 "update"
+expect_eq "$(json 'v.event + " " + v.trace.uid + " " + v.trace.version')" "UPDATE $child 2" "update answer"
 req GET "$T/$head?namespace=other_$RUN_ID"
 expect_status 404 "a uid of another namespace"
-ok "a cycle is 409 cycle_detected; another namespace's uid is 404"
+ok "UPDATE keeps the uid at version 2; a cycle is 409 cycle_detected; another namespace's uid is 404"
 
 search() {
   req POST $T/search "${H[@]}" -d "{\"namespace\":\"$ns\",\"query\":\"chicago python engineers\",\"k\":10}"

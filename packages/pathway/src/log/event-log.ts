@@ -8,7 +8,7 @@ import { canonicalJson, sha256Hex } from './canonical.ts'
 // does not parse or fails its checksum is reported as quarantined, never thrown: the rest loads.
 
 /** What the log needs of storaged; the StorageClient in production, an in-memory fake in tests. */
-export type LogStorage = Pick<StorageClient, 'putIfAbsent' | 'putIfMatch' | 'getBuffer' | 'head' | 'list'>
+export type LogStorage = Pick<StorageClient, 'putIfAbsent' | 'putIfMatch' | 'getBuffer' | 'head' | 'listPage'>
 
 export interface EventDraft<D = unknown> {
   /** Whose event: `trace` (pathway) or `playbook`; each fold ignores the kinds it does not own. */
@@ -111,15 +111,23 @@ export class EventLog {
     }
   }
 
-  /** Seqs stored above `after`, in order, from one listing (the cold-start path). */
+  /**
+   * Seqs stored above `after`, in order (the start-up path). The listing starts after the key of
+   * `after` (storaged's cursor is the key to list after), so a snapshot spares the listing too.
+   */
   async listSeqsAfter(after: number): Promise<number[]> {
     const prefix = `${namespacePrefix(this.namespace)}/events/`
     const seqs: number[] = []
-    for await (const object of this.#storage.list(prefix)) {
-      const match = /^(\d{12})\.json$/.exec(object.key.slice(prefix.length))
-      const seq = match ? Number(match[1]) : 0
-      if (seq > after) seqs.push(seq)
-    }
+    let cursor: string | undefined = after > 0 ? eventKey(this.namespace, after) : undefined
+    do {
+      const page = await this.#storage.listPage(prefix, cursor, 1000)
+      for (const object of page.objects) {
+        const match = /^(\d{12})\.json$/.exec(object.key.slice(prefix.length))
+        const seq = match ? Number(match[1]) : 0
+        if (seq > after) seqs.push(seq)
+      }
+      cursor = page.next_cursor ?? undefined
+    } while (cursor)
     return seqs.sort((a, b) => a - b)
   }
 }

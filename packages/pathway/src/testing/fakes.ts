@@ -39,21 +39,14 @@ export class FakeVectors implements VectorPort {
     this.#check()
     if (this.indexes.has(request.name)) throw new AlreadyExists(`index ${request.name} exists`)
     this.indexes.set(request.name, new Map())
-    // vectord's IndexInfo in full (merge of the vectord branch: its client returns the real shape).
-    return {
-      name: request.name,
-      dim: request.dim,
-      metric: request.metric,
+    const { name, dim, metric } = request
+    const tuning = {
       m: request.m ?? 16,
       ef_construction: request.ef_construction ?? 200,
-      ef_search: request.ef_search ?? 64,
-      model: request.model ?? null,
-      count: 0,
-      generation: 0,
-      wal_length: 0,
-      job: null,
-      created_at: new Date(0).toISOString(),
+      ef_search: request.ef_search ?? 50,
     }
+    const state = { count: 0, generation: 0, wal_length: 0, job: null, created_at: new Date(0).toISOString() }
+    return { name, dim, metric, ...tuning, model: request.model ?? null, ...state }
   }
 
   async upsert(name: string, items: UpsertItem[]) {

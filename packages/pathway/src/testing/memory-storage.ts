@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { setImmediate as tick } from 'node:timers/promises'
-import type { ObjectInfo, PutResult } from '@lakehouse/shared/clients/storage.ts'
+import type { ListPage, ObjectInfo, PutResult } from '@lakehouse/shared/clients/storage.ts'
 import { NotFound, PreconditionFailed } from '@lakehouse/shared/errors.ts'
 import type { LogStorage } from '../index.ts'
 
@@ -39,12 +39,16 @@ export class MemoryStorage implements LogStorage {
     return stored && { key, size: stored.body.length, etag: stored.etag, last_modified: new Date(0).toISOString() }
   }
 
-  async *list(prefix: string): AsyncGenerator<ObjectInfo> {
+  /** storaged's listing: keys under prefix after `cursor` (a key), `limit` at a time. */
+  async listPage(prefix: string, cursor?: string, limit = 1000): Promise<ListPage> {
     await tick()
-    for (const key of this.keys(prefix)) {
-      const stored = this.objects.get(key)
-      if (stored) yield { key, size: stored.body.length, etag: stored.etag, last_modified: new Date(0).toISOString() }
-    }
+    const keys = this.keys(prefix).filter((k) => cursor === undefined || k > cursor)
+    const page = keys.slice(0, limit)
+    const objects = page.map((key) => {
+      const stored = this.objects.get(key) as { body: Buffer; etag: string }
+      return { key, size: stored.body.length, etag: stored.etag, last_modified: new Date(0).toISOString() }
+    })
+    return { objects, next_cursor: keys.length > limit ? (page.at(-1) ?? null) : null }
   }
 
   /** Writes an object directly, as a buggy or hostile writer (or a disk fault) would. */
