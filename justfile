@@ -69,6 +69,10 @@ install-hooks:
     git config core.hooksPath .githooks
     @echo "pre-push hook installed: every push runs ./lh verify"
 
+# vectord at scale (not in the default gate): 200K x 768 through HTTP, a snapshot above the object cap, kill -9, restart
+smoke-vector-scale:
+    node bench/vector/scale.ts
+
 # benchmarks against the raw engines (LH_BENCH_QUICK=1 for a short run); results in bench/results/
 bench *names:
     scripts/bench.sh "$@"

@@ -36,7 +36,7 @@ export function buildApp(deps: VectordDeps): App {
       queryd: () => query.health(),
       indexes: async () => {
         const state = store.readiness()
-        if (!loaded) throw new Error('indexes not loaded yet: storaged unreachable')
+        if (!store.loaded) throw new Error('indexes not loaded yet')
         if (!state.ok || state.refused.length > 0) throw new Error(JSON.stringify(state))
       },
     },
@@ -50,23 +50,31 @@ export function buildApp(deps: VectordDeps): App {
   })
   const jobs = new JobRunner({ store, storage, query, log: app.log, pageRows: config.vectors.job_batch_rows })
   store.jobs = jobs
-  let loaded = false
+  let closing = false
   let retry: NodeJS.Timeout | undefined
   const load = async (): Promise<void> => {
     try {
       await store.start()
-      await jobs.resumeAll(store.list().map((index) => index.name))
-      loaded = true
     } catch (err) {
+      if (closing) return
       app.log.error({ err }, 'cannot load indexes yet; retrying')
       retry = setTimeout(() => void load(), RETRY_LOAD_MS)
       retry.unref()
+      return
     }
+    await jobs.resumeAll(store.list().map((index) => index.name)).catch((err: unknown) => {
+      app.log.error({ err }, 'cannot resume from-dataset jobs')
+    })
   }
-  app.addHook('onReady', load)
+  // Loading a large index takes longer than a start-up hook may: /health answers at once, /ready
+  // and the index routes (503) wait for it.
+  app.addHook('onReady', async () => {
+    void load()
+  })
   app.addHook('onClose', async () => {
+    closing = true
     clearTimeout(retry)
-    if (loaded) await store.close()
+    if (store.loaded) await store.close()
     await Promise.all([storage.close(), embed.close(), query.close()])
   })
   registerIndexRoutes(app, store, jobs)

@@ -8,6 +8,7 @@ import {
   NotFound,
   PreconditionFailed,
   UnknownModel,
+  UpstreamUnavailable,
 } from '@lakehouse/shared'
 import type { EmbedClient } from '@lakehouse/shared/clients/embed.ts'
 import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
@@ -51,6 +52,8 @@ export class IndexStore {
   readonly failed = new Map<string, string>()
   jobs: JobRunner | undefined
   #timer: NodeJS.Timeout | undefined
+  /** False until start() has loaded every index: until then index routes answer 503, not 404. */
+  #loaded = false
 
   constructor(deps: IndexStoreDeps) {
     this.#deps = deps
@@ -73,6 +76,15 @@ export class IndexStore {
     }
     this.#timer = setInterval(() => this.#snapshotDue(), Math.min(1_000, this.#deps.settings.snapshot_every_ms))
     this.#timer.unref()
+    this.#loaded = true
+  }
+
+  get loaded(): boolean {
+    return this.#loaded
+  }
+
+  #assertLoaded(): void {
+    if (!this.#loaded) throw new UpstreamUnavailable('vectord is still loading its indexes; retry shortly')
   }
 
   /** Stops the timer and snapshots every index with WAL entries after its live generation. */
@@ -87,6 +99,7 @@ export class IndexStore {
   }
 
   async create(request: CreateIndexRequest): Promise<IndexInfo> {
+    this.#assertLoaded()
     const name = assertValidName(request.name, 'index name')
     if (this.#indexes.has(name)) throw new AlreadyExists(`index ${name} already exists`)
     if (request.model !== undefined) await this.#checkModel(request.model, request.dim)
@@ -112,6 +125,7 @@ export class IndexStore {
   }
 
   get(name: string): DurableIndex {
+    this.#assertLoaded()
     const durable = this.#indexes.get(name)
     if (!durable) throw new NotFound(`no index named ${JSON.stringify(name.slice(0, 80))}`)
     return durable
@@ -136,6 +150,7 @@ export class IndexStore {
   }
 
   list(): IndexInfo[] {
+    this.#assertLoaded()
     return [...this.#indexes.values()].map((d) => this.info(d)).sort((a, b) => a.name.localeCompare(b.name))
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { endianness } from 'node:os'
 import type { Metadata } from '@lakehouse/shared/contracts/vectors.ts'
 import type { ItemWrite } from './vector-index.ts'
 
@@ -11,6 +12,8 @@ import type { ItemWrite } from './vector-index.ts'
 export type WalBatch = { op: 'upsert'; items: ItemWrite[] } | { op: 'delete'; ids: string[] }
 
 const MAGIC = Buffer.from('LHW1')
+/** Float32Array bytes are the platform's order; on little-endian hosts they are copied as they are. */
+const LITTLE_ENDIAN = endianness() === 'LE'
 const OP_UPSERT = 1
 const OP_DELETE = 2
 
@@ -39,7 +42,8 @@ export function encodeWal(batch: WalBatch, dim: number): Buffer {
     for (const item of batch.items) {
       pushId(item.id)
       const vector = Buffer.alloc(dim * 4)
-      for (let i = 0; i < dim; i++) vector.writeFloatLE(item.vector[i] as number, i * 4)
+      if (LITTLE_ENDIAN) vector.set(new Uint8Array(item.vector.buffer, item.vector.byteOffset, dim * 4))
+      else for (let i = 0; i < dim; i++) vector.writeFloatLE(item.vector[i] as number, i * 4)
       const metadata = Buffer.from(JSON.stringify(item.metadata))
       const len = Buffer.alloc(4)
       len.writeUInt32LE(metadata.length)
@@ -81,7 +85,8 @@ export function decodeWal(bytes: Buffer): WalBatch {
     const id = readId()
     need(dim * 4 + 4)
     const vector = new Float32Array(dim)
-    for (let i = 0; i < dim; i++) vector[i] = body.readFloatLE(at + i * 4)
+    if (LITTLE_ENDIAN) new Uint8Array(vector.buffer).set(body.subarray(at, at + dim * 4))
+    else for (let i = 0; i < dim; i++) vector[i] = body.readFloatLE(at + i * 4)
     at += dim * 4
     const len = body.readUInt32LE(at)
     need(4 + len)

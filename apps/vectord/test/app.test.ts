@@ -1,5 +1,5 @@
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
-import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
+import { freePort, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { type Peers, randomVectors, startPeers } from './stack.ts'
@@ -20,6 +20,7 @@ beforeAll(async () => {
   cleanupConfig = config.cleanup
   app = buildApp({ config })
   await app.ready()
+  await waitFor(async () => (await app.inject({ url: '/v1/vectors/indexes' })).statusCode === 200, 'indexes loaded')
 }, 60_000)
 
 afterAll(async () => {

@@ -49,6 +49,7 @@ async function vectord() {
   const config = testConfig({ peers, vectors: { job_batch_rows: 500 } })
   const app = buildApp({ config })
   await app.ready()
+  await waitFor(async () => (await app.inject({ url: '/v1/vectors/indexes' })).statusCode === 200, 'indexes loaded')
   return {
     app,
     close: async () => {

@@ -3,7 +3,7 @@ import { VectorClient } from '@lakehouse/shared/clients/vectors.ts'
 import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { VectorIndex } from '../src/vector-index.ts'
-import { type Peers, randomVectors, startPeers } from './stack.ts'
+import { type Peers, randomVectors, startPeers, waitLoaded } from './stack.ts'
 
 // DESIGN §2.1 for vectord: a vectord process is killed with SIGKILL at random moments while a client
 // upserts and deletes (and while snapshots of tiny chunks are being written), ten times over. After
@@ -15,10 +15,13 @@ const ROUNDS = 10
 const DIM = 8
 const NAME = 'crashy'
 let peers: Peers
+/** The vectord running now, stopped after the test whatever happens. */
+let live: DaemonProcess | undefined
 beforeAll(async () => {
   peers = await startPeers()
 }, 60_000)
 afterAll(async () => {
+  await live?.stop('SIGKILL')
   await peers?.stop()
 })
 
@@ -34,6 +37,8 @@ async function startVectord(): Promise<{ daemon: DaemonProcess; client: VectorCl
       LH_VECTORS_CHUNK_BYTES: '16384',
     },
   })
+  live = daemon
+  await waitLoaded(daemon.url)
   const client = new VectorClient(new ServiceClient({ service: 'vectord', baseUrl: daemon.url }))
   return { daemon, client }
 }

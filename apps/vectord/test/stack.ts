@@ -5,7 +5,7 @@ import { type App, ServiceClient } from '@lakehouse/shared'
 import { EmbedClient } from '@lakehouse/shared/clients/embed.ts'
 import { StorageClient } from '@lakehouse/shared/clients/storage.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
-import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type DaemonProcess, startDaemon, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
 import { IndexStore } from '../src/index-store.ts'
 
 // Real peers for vectord's tests: a storaged (and, when asked, an embedd with its built-in hashing
@@ -88,4 +88,13 @@ export function randomVectors(count: number, dim: number, seed = 1): number[][] 
     return ((state >>> 0) / 4294967296) * 2 - 1
   }
   return Array.from({ length: count }, () => Array.from({ length: dim }, next))
+}
+
+/** vectord answers /health before its indexes are loaded; this waits until its index routes answer. */
+export async function waitLoaded(url: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    async () => (await fetch(`${url}/v1/vectors/indexes`)).status === 200,
+    'vectord to load its indexes',
+    timeoutMs,
+  )
 }
