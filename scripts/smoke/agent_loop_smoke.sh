@@ -21,6 +21,12 @@ expect_status 200 "ingest candidates.csv"
 expect_eq "$(json 'v.rows_ingested')" 12 "rows ingested"
 ok "ingested the staffing fixture as $ds"
 
+# vectord answers 503 until it has loaded its indexes (right after a start): wait for it.
+deadline=$((SECONDS + 60))
+until req GET /v1/vectors/indexes && [ "$STATUS" = 200 ]; do
+  [ $SECONDS -lt $deadline ] || fail "vectord not serving within 60 s: HTTP $STATUS"
+  sleep 0.2
+done
 req DELETE "/v1/vectors/indexes/$ix" # a rerun on the same stack starts from an empty index
 json_post /v1/vectors/indexes "{\"name\":\"$ix\",\"dim\":768,\"metric\":\"cosine\"}"
 expect_status 201 "create index"
