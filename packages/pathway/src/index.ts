@@ -1,4 +1,6 @@
 // @lakehouse/pathway: pathway memory (ADR-004) and the memory event log that playbooks reuse.
+
+export { IndexWatermark } from './index-watermark.ts'
 export * from './log/canonical.ts'
 export * from './log/event-log.ts'
 export * from './log/folded-log.ts'

@@ -13,6 +13,7 @@ import {
   type UpdateTraceRequest,
 } from '@lakehouse/shared/contracts/memory.ts'
 import { InvalidName } from '@lakehouse/shared/errors.ts'
+import { IndexWatermark } from './index-watermark.ts'
 import type { LogStorage, Quarantined } from './log/event-log.ts'
 import { type Decision, FoldedLog, type MemoryLog } from './log/folded-log.ts'
 import type { EmbedPort, VectorPort } from './ports.ts'
@@ -132,8 +133,12 @@ export class Pathway {
         ...(log ? { log } : {}),
       })
       this.#logs.set(namespace, opening)
-      // A namespace that failed to load (storaged down) is tried again by the next call.
-      opening.catch(() => this.#logs.delete(namespace))
+      opening.then(
+        // In the background, on the index's own queue: the next search waits for it, reads do not.
+        (folded) => this.#index.recover(namespace, folded, new IndexWatermark(storage, namespace)),
+        // A namespace that failed to load (storaged down) is tried again by the next call.
+        () => this.#logs.delete(namespace),
+      )
     }
     return opening
   }

@@ -1,6 +1,7 @@
 import type { SearchTracesAnswer, SearchTracesRequest, Trace } from '@lakehouse/shared/contracts/memory.ts'
 import { AlreadyExists, Conflict, NotFound } from '@lakehouse/shared/errors.ts'
-import type { MemoryLog } from './log/folded-log.ts'
+import type { IndexWatermark } from './index-watermark.ts'
+import type { FoldedLog, MemoryLog } from './log/folded-log.ts'
 import type { EmbedPort, VectorPort } from './ports.ts'
 import type { TraceState } from './trace-state.ts'
 
@@ -9,7 +10,8 @@ import type { TraceState } from './trace-state.ts'
 // between append and index write, vectord down), so search asks it for more than k and keeps only
 // what the fold says is live in this namespace. Index writes run one at a time per namespace and
 // read the state when they run, so the last write reflects the newest state; a failed one is
-// remembered and retried before the next search.
+// remembered and retried before the next search. A start-up reflects every trace touched after the
+// index watermark (index-watermark.ts), so a writer that died before its index write is healed.
 
 const MAX_FETCH = 1000
 const EMBED_BATCH = 256
@@ -45,6 +47,24 @@ export class TraceIndex {
     return this.#serial(namespace, () => this.#flush(namespace, state()))
   }
 
+  /** At start-up: reflects every trace touched after the watermark, then moves the watermark. */
+  recover(namespace: string, log: FoldedLog<TraceState>, watermark: IndexWatermark): Promise<void> {
+    return this.#serial(namespace, async () => {
+      try {
+        const { seq: from, etag } = await watermark.read()
+        const upTo = log.seq
+        if (upTo <= from) return
+        const pending = this.#pendingOf(namespace)
+        for (const record of log.state.records.values()) {
+          if ((record.events.at(-1)?.seq ?? 0) > from) pending.add(record.trace.uid)
+        }
+        if (await this.#flush(namespace, log.state)) await watermark.advance(upTo, etag)
+      } catch (err) {
+        this.#options.log?.warn({ namespace, err }, 'trace index recovery failed; retried at the next start-up')
+      }
+    })
+  }
+
   async search(namespace: string, request: SearchTracesRequest, state: () => TraceState): Promise<SearchTracesAnswer> {
     await this.#serial(namespace, () => this.#flush(namespace, state()))
     const embedded = await this.#embed.embed({ texts: [request.query], kind: 'query', ...this.#model() })
@@ -75,9 +95,10 @@ export class TraceIndex {
     }
   }
 
-  async #flush(namespace: string, state: TraceState): Promise<void> {
+  /** True when every pending uid is reflected. */
+  async #flush(namespace: string, state: TraceState): Promise<boolean> {
     const pending = this.#pendingOf(namespace)
-    if (pending.size === 0) return
+    if (pending.size === 0) return true
     const uids = [...pending]
     pending.clear()
     const live = uids.map((uid) => state.get(uid)?.trace).filter((t): t is Trace => t?.status === 'live')
@@ -85,12 +106,14 @@ export class TraceIndex {
     try {
       await this.#upsert(namespace, live)
       if (gone.length > 0) await this.#delete(namespace, gone)
+      return true
     } catch (err) {
       for (const uid of uids) pending.add(uid)
       this.#options.log?.warn(
         { namespace, uids: uids.length, err },
         'trace index not updated; retried before the next search',
       )
+      return false
     }
   }
 
@@ -143,13 +166,13 @@ export class TraceIndex {
     return pending
   }
 
-  #serial(namespace: string, fn: () => Promise<void>): Promise<void> {
+  #serial(namespace: string, fn: () => Promise<unknown>): Promise<void> {
     const run = (this.#chains.get(namespace) ?? Promise.resolve()).then(fn, fn)
     this.#chains.set(
       namespace,
       run.catch(() => undefined),
     )
-    return run
+    return run.then(() => undefined)
   }
 }
 
