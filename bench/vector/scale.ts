@@ -16,8 +16,8 @@ const COUNT = Number(process.env.LH_SMOKE_VECTOR_COUNT) || 200_000
 const DIM = 768
 const QUERIES = 100
 const BATCH = 1000
-/** Full size: storaged's cap with the default 64 MiB chunks; a trial run: 1 MiB chunks, more than one. */
-const FULL = COUNT >= 200_000
+/** From 100K x 768 the snapshot (~330 MiB) is above the 256 MiB cap with the default chunks; below, 1 MiB chunks. */
+const FULL = COUNT >= 100_000
 const OBJECT_CAP = FULL ? 256 * 1024 * 1024 : 1024 * 1024
 const NAME = 'scale'
 

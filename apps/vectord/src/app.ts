@@ -7,6 +7,7 @@ import { IndexStore } from './index-store.ts'
 import { JobRunner } from './jobs.ts'
 import { registerIndexRoutes } from './routes/indexes.ts'
 import { registerItemRoutes } from './routes/items.ts'
+import { snapshotChunkBytes } from './snapshot-store.ts'
 
 // vectord: durable HNSW indexes over storaged (DESIGN §4, §5 "vectors", §6, §7; ADR-011).
 
@@ -47,6 +48,7 @@ export function buildApp(deps: VectordDeps): App {
     log: app.log,
     tmpDir: join(config.paths.data_dir, 'tmp', 'vectord'),
     settings: config.vectors,
+    chunkBytes: snapshotChunkBytes(config),
   })
   const jobs = new JobRunner({ store, storage, query, log: app.log, pageRows: config.vectors.job_batch_rows })
   store.jobs = jobs

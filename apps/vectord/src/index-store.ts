@@ -39,6 +39,8 @@ export interface IndexStoreDeps {
   log: FastifyBaseLogger
   tmpDir: string
   settings: VectorsSection
+  /** Size of snapshot chunks (snapshotChunkBytes); vectors.chunk_bytes when absent. */
+  chunkBytes?: number
 }
 
 const indexKey = (name: string) => `vectors/${name}/INDEX.json`
@@ -57,7 +59,7 @@ export class IndexStore {
 
   constructor(deps: IndexStoreDeps) {
     this.#deps = deps
-    this.#snapshots = new SnapshotStore(deps.storage, deps.settings.chunk_bytes)
+    this.#snapshots = new SnapshotStore(deps.storage, deps.chunkBytes ?? deps.settings.chunk_bytes)
   }
 
   async start(): Promise<void> {

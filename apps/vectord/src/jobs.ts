@@ -1,4 +1,4 @@
-import { type App, Conflict, NotFound, quoteIdent } from '@lakehouse/shared'
+import { type App, Conflict, InvalidRequest, NotFound, quoteIdent } from '@lakehouse/shared'
 import type { QueryClient } from '@lakehouse/shared/clients/query.ts'
 import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
 import type { FromDatasetJob, FromDatasetRequest, Metadata } from '@lakehouse/shared/contracts/vectors.ts'
@@ -48,6 +48,10 @@ export class JobRunner {
 
   async start(index: string, request: FromDatasetRequest): Promise<FromDatasetJob> {
     this.#deps.store.get(index)
+    if (request.version !== undefined) {
+      // queryd reads a dataset's latest version; indexing another one than asked would be silent.
+      throw new InvalidRequest('version pinning is not supported yet: from-dataset reads the latest version')
+    }
     if (this.#jobs.get(index)?.job.state === 'running') {
       throw new Conflict(`index ${index} already has a from-dataset job running`)
     }

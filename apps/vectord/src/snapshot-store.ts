@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { NotFound } from '@lakehouse/shared'
+import { type Config, NotFound } from '@lakehouse/shared'
 import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
 import { CorruptSnapshot } from './lhv1.ts'
 
@@ -36,6 +36,11 @@ export interface SnapshotManifest {
   chunk_bytes: number
   chunks: ChunkEntry[]
   created_at: string
+}
+
+/** Every chunk is one storaged object: never above the object cap, whatever vectors.chunk_bytes says. */
+export function snapshotChunkBytes(config: Pick<Config, 'vectors' | 'storage'>): number {
+  return Math.min(config.vectors.chunk_bytes, config.storage.max_object_bytes)
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')

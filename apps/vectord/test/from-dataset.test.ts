@@ -104,7 +104,7 @@ describe('from-dataset', () => {
     }
   }, 120_000)
 
-  it('refuses an unknown column before starting (400)', async () => {
+  it('refuses an unknown column and a pinned version before starting (400)', async () => {
     const { app, close } = await vectord()
     try {
       const res = await app.inject({
@@ -113,6 +113,12 @@ describe('from-dataset', () => {
         payload: { ...request, text_column: 'nope' },
       })
       expect(res.statusCode).toBe(400)
+      const pinned = await app.inject({
+        method: 'POST',
+        url: '/v1/vectors/indexes/bios/from-dataset',
+        payload: { ...request, version: 1 },
+      })
+      expect(pinned.statusCode).toBe(400)
     } finally {
       await close()
     }
