@@ -95,6 +95,35 @@ export function compareValues(kind: ValueKind, observed: unknown, expected: Expe
   }
 }
 
+/**
+ * One string per value of a kind such that two values are equal (compareValues = 0) exactly when
+ * their keys are: decimals without trailing zeros, instants in nanoseconds. Undefined = mismatch.
+ */
+export function equalityKey(kind: ValueKind, value: unknown): string | undefined {
+  switch (kind) {
+    case 'number': {
+      const d = parseDecimal(value)
+      if (!d) return undefined
+      let { digits, scale } = d
+      while (scale > 0 && digits % 10n === 0n) {
+        digits /= 10n
+        scale--
+      }
+      return `${digits}e-${scale}`
+    }
+    case 'date': {
+      const instant = parseInstant(value)
+      return instant === undefined ? undefined : String(instant)
+    }
+    case 'string':
+      return typeof value === 'string' ? value : undefined
+    case 'boolean':
+      return typeof value === 'boolean' ? String(value) : undefined
+    default:
+      return undefined
+  }
+}
+
 /** Whether `op` holds for an ordering; strings and booleans are only equal or not (ADR-015). */
 export function opHolds(kind: ValueKind, op: CompareOp, order: number): boolean | 'mismatch' {
   if ((kind === 'string' || kind === 'boolean') && op !== 'eq' && op !== 'ne') return 'mismatch'

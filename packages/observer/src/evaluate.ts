@@ -1,6 +1,6 @@
 import type { QueryResult } from '@lakehouse/shared/clients/query.ts'
 import type { CompareOp, Expectation, ReviewReason, Verdict } from '@lakehouse/shared/contracts/observer.ts'
-import { compareValues, kindOfColumn, opHolds } from './compare.ts'
+import { compareValues, equalityKey, kindOfColumn, opHolds } from './compare.ts'
 
 // A check's answer against its expectation (ADR-015). accept and reject come only from a value that
 // was compared; every answer that cannot decide the claim (no row, NULL, a value of the wrong type,
@@ -75,28 +75,23 @@ function evaluateContains(result: QueryResult, values: readonly (string | number
   const column = result.columns[0]
   if (!column) return undecided('empty_result', 'the check returned no column')
   const kind = kindOfColumn(column.type)
-  const cells = result.rows.map((row) => row[0]).filter((cell) => cell !== null && cell !== undefined)
+  // Each side reduced to one key per value (equal values, equal keys), so the check is a set lookup
+  // and not rows × values comparisons.
+  const present = new Set<string>()
+  for (const row of result.rows) {
+    const cell = row[0]
+    if (cell === null || cell === undefined) continue
+    const key = equalityKey(kind, cell)
+    if (key === undefined) return undecided('type_mismatch', `${column.type} values cannot be compared`, cell)
+    present.add(key)
+  }
   const missing: Array<string | number | boolean> = []
   for (const value of values) {
-    let found = false
-    for (const cell of cells) {
-      const order = compareValues(kind, cell, value)
-      if (order === 'mismatch') {
-        return undecided(
-          'type_mismatch',
-          `a ${column.type} value cannot be compared with ${JSON.stringify(value)}`,
-          cell,
-        )
-      }
-      if (order === 0) {
-        found = true
-        break
-      }
+    const key = equalityKey(kind, value)
+    if (key === undefined) {
+      return undecided('type_mismatch', `a ${column.type} value cannot be compared with ${JSON.stringify(value)}`)
     }
-    if (!found && cells.length === 0 && kindOfColumn(column.type) === 'other') {
-      return undecided('type_mismatch', `${column.type} values cannot be compared`)
-    }
-    if (!found) missing.push(value)
+    if (!present.has(key)) missing.push(value)
   }
   const observed = { found: values.length - missing.length, missing }
   if (missing.length === 0) return holds(observed, `all ${values.length} values appear`)
