@@ -58,11 +58,32 @@ smoke-agent-loop-twice:
 
 # the storage route suite against a real MinIO / AWS S3 (LH_TEST_MINIO_ENDPOINT, _ACCESS_KEY, _SECRET_KEY); skips with the reason when nothing listens
 smoke-aws-s3:
+    @echo "smoke-aws-s3: reads LH_TEST_MINIO_ENDPOINT=${LH_TEST_MINIO_ENDPOINT:-http://127.0.0.1:9000 (default)}, LH_TEST_MINIO_ACCESS_KEY ${LH_TEST_MINIO_ACCESS_KEY:+set}${LH_TEST_MINIO_ACCESS_KEY:-unset (minioadmin)}, LH_TEST_MINIO_SECRET_KEY ${LH_TEST_MINIO_SECRET_KEY:+set}${LH_TEST_MINIO_SECRET_KEY:-unset (minioadmin)}; one new bucket per run"
     vitest run apps/storaged/test/minio.test.ts
+
+# the smoke chain on a private stack with the production profile as configured (S3/MinIO storage, Ollama embeddings); skips in one line when a service does not answer
+smoke-real *args:
+    scripts/smoke-real.sh "$@"
 
 # check this host for what the lakehouse needs (--json for structured output)
 doctor *args:
     scripts/doctor.sh "$@"
+
+# install the systemd units (user lakehouse, /etc/lakehouse, /var/lib/lakehouse, lakehouse.target); DESTDIR=<dir> or --prefix <dir> for a dry run into a folder
+install-systemd *args:
+    scripts/systemd.sh install "$@"
+
+# remove the systemd units; configuration still as installed and empty folders go too, data stays unless --purge
+uninstall-systemd *args:
+    scripts/systemd.sh uninstall "$@"
+
+# health of all eight through the gateway, embed, ingest + query, vectors, memory, agent loop; a table (--env-file FILE: the systemd install's configuration)
+smoke-replication *args:
+    node scripts/smoke-replication.ts "$@"
+
+# systemd-analyze verify over every unit in deploy/systemd (a step of `just verify`)
+verify-units:
+    scripts/verify-units.sh
 
 # install a pre-push git hook that runs `./lh verify`
 install-hooks:

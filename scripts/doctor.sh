@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Checks this host for what the lakehouse needs, says how to install each missing thing, and exits
-# non-zero when anything is missing. `--json` prints the same as one JSON object.
-# Plain bash on purpose: it must work on a host that has no Node yet.
+# Checks this host for what the lakehouse needs, says how to fix each failure, and exits non-zero
+# when anything failed. `--json` prints the same as one JSON object. The toolchain checks are plain
+# bash on purpose (they must work on a host with no Node yet); once Node and the workspace are
+# there, scripts/doctor/main.ts adds configuration, secrets, data folder, ports, S3, embedding
+# models and systemd, and prints the whole report. `--env-file FILE` judges a systemd install.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 json=0
-[ "${1:-}" = "--json" ] && json=1
+for arg in "$@"; do [ "$arg" = "--json" ] && json=1; done
 min_node=22.12.0
 names=() statuses=() details=() fixes=()
 
@@ -44,7 +46,7 @@ done
 
 missing=0
 for s in "${statuses[@]}"; do [ "$s" = ok ] || missing=$((missing + 1)); done
-if [ $json -eq 1 ]; then
+toolchain_json() {
   printf '{"ok":%s,"checks":[' "$([ $missing -eq 0 ] && echo true || echo false)"
   for i in "${!names[@]}"; do
     esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
@@ -52,6 +54,16 @@ if [ $json -eq 1 ]; then
     printf '{"name":"%s","status":"%s","detail":"%s","fix":"%s"}' "$(esc "${names[$i]}")" "${statuses[$i]}" "$(esc "${details[$i]}")" "$(esc "${fixes[$i]}")"
   done
   printf ']}\n'
+}
+if [ -n "$node_bin" ] && [ -d "$root/node_modules/@lakehouse/shared" ] && version_ge "$("$node_bin" -p 'process.versions.node')" "$min_node"; then
+  toolchain_json | (cd "$root" && "$node_bin" "$root/scripts/doctor/main.ts" "$@")
+  exit $?
+fi
+# Without Node or the workspace, nothing beyond the toolchain can be judged: say so, as a failure.
+check configuration missing "configuration, secrets, data folder, ports, S3, embedding and systemd checks need Node >= $min_node and the workspace" "./lh doctor (installs both into this folder)"
+missing=$((missing + 1))
+if [ $json -eq 1 ]; then
+  toolchain_json
 else
   for i in "${!names[@]}"; do
     if [ "${statuses[$i]}" = ok ]; then printf 'ok       %-8s %s\n' "${names[$i]}" "${details[$i]}"

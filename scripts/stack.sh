@@ -1,24 +1,67 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the whole stack on this machine (the embedded profile by default):
 # eight daemons in the background, logs and pids under one run directory. `up` refuses to start
-# twins; `down` stops exactly the pids it started (SIGTERM, then SIGKILL after a grace period).
+# twins and refuses a configured port that something else holds (naming it); it reports up only
+# when each port answers from the pid it started. `down` stops exactly the pids it started
+# (SIGTERM, then SIGKILL after a grace period). LH_LOG_LEVEL_<DAEMON>=debug sets one daemon's level.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source "$root/scripts/lib/ports.sh"
 run_dir=${LH_RUN_DIR:-$root/.run}
 daemons=(storaged catalogd ingestd queryd vectord embedd observerd gateway)
+
+# Per-daemon log levels are this script's knob, not configuration keys: take them out of the
+# environment (the config loader refuses unknown LH_ names) and hand each to its daemon alone.
+declare -A log_level
+for d in "${daemons[@]}"; do
+  var="LH_LOG_LEVEL_${d^^}"
+  if [ -n "${!var:-}" ]; then log_level[$d]=${!var}; fi
+  unset "$var"
+done
 
 alive() { [ -f "$run_dir/pids/$1.pid" ] && kill -0 "$(cat "$run_dir/pids/$1.pid")" 2>/dev/null; }
 
 config() { node "$root/scripts/print-config.ts" "$@"; }
 
+# Up means: our pid is alive, it is the one listening on its port, and /health answers there.
+# Another stack answering on the same port is not our daemon being up.
 wait_health() { # port daemon
-  local deadline=$((SECONDS + 30))
-  until [ "$(curl -s --max-time 1 "http://127.0.0.1:$1/health" 2>/dev/null)" = "$2 ok" ]; do
+  local deadline=$((SECONDS + 30)) pid holder
+  pid=$(cat "$run_dir/pids/$2.pid")
+  while :; do
     if ! alive "$2"; then echo "stack: $2 exited; last lines of $run_dir/logs/$2.log:" >&2; tail -n 20 "$run_dir/logs/$2.log" >&2; return 1; fi
+    if [ "$(curl -s --max-time 1 "http://127.0.0.1:$1/health" 2>/dev/null)" = "$2 ok" ]; then
+      holder=$(port_holder "$1" || true)
+      [ "${holder%% *}" = "$pid" ] && return 0
+      if [ -n "$holder" ] && [ "${holder%% *}" != "?" ]; then
+        echo "stack: port $1 of $2 answers from pid $holder, not from the $2 this run started (pid $pid)" >&2
+        return 1
+      fi
+    fi
     [ $SECONDS -lt $deadline ] || { echo "stack: $2 did not answer /health within 30 s" >&2; return 1; }
     sleep 0.1
   done
+}
+
+# Every configured port must be free before anything starts: a daemon that loses the race for
+# its port exits, and a health check would be answered by whoever holds it.
+check_ports_free() { # ports...
+  local i busy=0 holder rc
+  for i in "${!daemons[@]}"; do
+    rc=0
+    holder=$(port_holder "${ports[$i]}") || rc=$?
+    if [ $rc -eq 0 ]; then
+      echo "stack: port ${ports[$i]} (${daemons[$i]}) is in use by pid $holder" >&2
+      busy=1
+    elif [ $rc -ne 1 ]; then
+      busy=1
+    fi
+  done
+  if [ $busy -eq 1 ]; then
+    echo "stack: nothing started; stop what holds those ports, or move this stack: LH_PORTS_<DAEMON>=<port> or [ports] in lakehouse.toml" >&2
+    return 1
+  fi
 }
 
 up() {
@@ -28,13 +71,15 @@ up() {
     echo "stack: already running (${running[*]}); run 'just down' first" >&2
     exit 1
   fi
-  mkdir -p "$run_dir/pids" "$run_dir/logs"
-  local host ports
+  local host
   host=$(config server.host)
   mapfile -t ports < <(config "${daemons[@]/#/ports.}")
+  check_ports_free || exit 1
+  mkdir -p "$run_dir/pids" "$run_dir/logs"
   for i in "${!daemons[@]}"; do
-    local d=${daemons[$i]}
-    nohup node "$root/apps/$d/src/main.ts" >>"$run_dir/logs/$d.log" 2>&1 </dev/null &
+    local d=${daemons[$i]} level=()
+    [ -n "${log_level[$d]:-}" ] && level=(LH_LOG_LEVEL="${log_level[$d]}")
+    env "${level[@]}" nohup node "$root/apps/$d/src/main.ts" >>"$run_dir/logs/$d.log" 2>&1 </dev/null &
     echo $! >"$run_dir/pids/$d.pid"
   done
   for i in "${!daemons[@]}"; do

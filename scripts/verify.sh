@@ -4,7 +4,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-steps=(typecheck lint test smoke)
+steps=(typecheck lint units test smoke)
 declare -A result seconds
 run_step() {
   local name=$1; shift
@@ -15,6 +15,7 @@ run_step() {
 }
 run_step typecheck tsc -p tsconfig.json --noEmit
 run_step lint biome check .
+run_step units scripts/verify-units.sh
 run_step test bash -c 'vitest run --coverage && node scripts/coverage-table.ts'
 run_step smoke scripts/smoke/run.sh
 

@@ -2,12 +2,12 @@ import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { ServiceClient } from '@lakehouse/shared/http-client.ts'
-import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 // bench/ is not a workspace package: DuckDB comes through ingestd's own engine module, so the
 // in-process baseline runs the very engine build and settings that ingestd runs.
 import { openEngine } from '../../apps/ingestd/src/duckdb-engine.ts'
 import { writeStaffingCsv } from '../lib/staffing.ts'
-import { startStorageStack } from '../lib/storage-stack.ts'
 
 // bench/ingest: the staffing CSV ingested over HTTP through the gateway (gateway → ingestd →
 // DuckDB → storaged → catalogd) against DuckDB converting the same file to ZSTD Parquet in-process.
@@ -80,10 +80,11 @@ async function ingestOverHttp(gatewayUrl: string, dataset: string, csv: string):
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'lh-bench-ingest-'))
-  const daemons: DaemonProcess[] = []
+  let stack: Stack | undefined
   try {
-    const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' }
-    const { peers } = await startStorageStack(env, daemons)
+    stack = await startStack({ parentDir: work })
+    const env = { LH_PATHS_DATA_DIR: stack.dataDir }
+    const peers = stack.peers
     const results: Row[] = []
     for (const rows of SIZES) {
       const csv = join(work, `staffing-${rows}.csv`)
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     }
     report(results)
   } finally {
-    for (const d of daemons.reverse()) await d.stop()
+    await stack?.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }

@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 // bench/ is not a workspace package: DuckDB comes through queryd's own sandbox module, so the
 // in-process baseline runs the very engine build and sandbox settings that queryd runs.
 import { openSandbox } from '../../apps/queryd/src/sandbox.ts'
 import { writeStaffingCsv } from '../lib/staffing.ts'
-import { startStorageStack } from '../lib/storage-stack.ts'
 
 // bench/query: the staffing dataset ingested through the gateway, then three queries through the
 // gateway (gateway → queryd → DuckDB over its Parquet cache) against DuckDB in-process on the same
@@ -138,18 +138,19 @@ async function fetchFiles(url: string, dir: string): Promise<string[]> {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'lh-bench-query-'))
-  const daemons: DaemonProcess[] = []
+  let stack: Stack | undefined
+  let gateway: Awaited<ReturnType<typeof startDaemon>> | undefined
   try {
-    const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' }
-    const { peers } = await startStorageStack(env, daemons)
-    const ingestd = await startDaemon('ingestd', { env: { ...env, ...peers } })
-    daemons.push(ingestd)
-    const queryd = await startDaemon('queryd', { env: { ...env, ...peers, LH_QUERY_DEFAULT_MAX_ROWS: '100000' } })
-    daemons.push(queryd)
-    const gateway = await startDaemon('gateway', {
-      env: { ...env, ...peers, LH_PEERS_INGESTD: ingestd.url, LH_PEERS_QUERYD: queryd.url },
+    stack = await startStack({
+      more: ['ingestd', 'queryd'],
+      parentDir: work,
+      envOf: { queryd: { LH_QUERY_DEFAULT_MAX_ROWS: '100000' } },
     })
-    daemons.push(gateway)
+    const queryd = { url: stack.url('queryd') }
+    // No rate limit: the bench is one client sending as fast as it can, by design.
+    gateway = await startDaemon('gateway', {
+      env: { LH_PATHS_DATA_DIR: stack.dataDir, ...stack.peers, LH_GATEWAY_RATE_LIMIT_MAX: '0' },
+    })
 
     const csv = join(work, 'staffing.csv')
     await writeStaffingCsv(csv, ROWS)
@@ -187,7 +188,8 @@ async function main(): Promise<void> {
     baseline.close()
     report(results, concurrent)
   } finally {
-    for (const d of daemons.reverse()) await d.stop()
+    await gateway?.stop()
+    await stack?.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
@@ -12,8 +13,13 @@ const DAEMONS = ['gateway', 'storaged', 'catalogd', 'ingestd', 'queryd', 'vector
 let work: string
 const env: Record<string, string> = {}
 
-function stack(command: string) {
-  return spawnSync('bash', ['scripts/stack.sh', command], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 })
+function stack(command: string, extra: Record<string, string> = {}) {
+  return spawnSync('bash', ['scripts/stack.sh', command], {
+    cwd: ROOT,
+    env: { ...env, ...extra },
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
 }
 
 beforeAll(async () => {
@@ -37,7 +43,7 @@ afterAll(() => {
 
 describe('stack up/down', () => {
   it('starts all eight daemons, prints the gateway URL, refuses twins, and stops exactly its pids', async () => {
-    const up = stack('up')
+    const up = stack('up', { LH_LOG_LEVEL_STORAGED: 'info' })
     expect(up.status, up.stderr).toBe(0)
     expect(up.stdout).toContain(`gateway http://127.0.0.1:${env.LH_PORTS_GATEWAY}`)
     for (const d of DAEMONS) {
@@ -45,6 +51,22 @@ describe('stack up/down', () => {
       expect(await res.text()).toBe(`${d} ok`)
     }
     const pids = DAEMONS.map((d) => Number(readFileSync(join(work, 'run/pids', `${d}.pid`), 'utf8')))
+
+    // `just smoke-replication` against the running stack: every probe ok or "not available".
+    const smoke = spawnSync('node', ['scripts/smoke-replication.ts'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    })
+    expect(smoke.status, smoke.stdout + smoke.stderr).toBe(0)
+    expect(smoke.stdout).toMatch(/^health observerd\s+ok /m)
+    expect(smoke.stdout).toMatch(/^ingest \+ query\s+ok /m)
+    expect(smoke.stdout).toMatch(/0 failed$/m)
+
+    // LH_LOG_LEVEL_<DAEMON> reaches that daemon alone: storaged logs at info, the rest at warn.
+    expect(readFileSync(join(work, 'run/logs/storaged.log'), 'utf8')).toContain('"level":30')
+    expect(readFileSync(join(work, 'run/logs/gateway.log'), 'utf8')).not.toContain('"level":30')
 
     const twin = stack('up')
     expect(twin.status).toBe(1)
@@ -57,6 +79,24 @@ describe('stack up/down', () => {
     expect(pids.some((pid) => isAlive(pid))).toBe(false)
     expect(existsSync(join(work, 'run/pids/gateway.pid'))).toBe(false)
   }, 120_000)
+})
+
+describe('stack up on ports another stack holds', () => {
+  it('starts nothing and names the port and the process holding it', async () => {
+    // A stand-in for another copy of the stack: it even answers /health like our gateway would.
+    const other = createServer((_req, res) => res.end('gateway ok'))
+    await new Promise<void>((done) => other.listen(Number(env.LH_PORTS_GATEWAY), '127.0.0.1', done))
+    try {
+      const up = stack('up')
+      expect(up.status).toBe(1)
+      expect(up.stdout).not.toContain('lakehouse is up')
+      expect(up.stderr).toContain(`port ${env.LH_PORTS_GATEWAY} (gateway) is in use by pid ${process.pid} `)
+      expect(up.stderr).toMatch(/nothing started/)
+      expect(existsSync(join(work, 'run/pids/storaged.pid'))).toBe(false)
+    } finally {
+      await new Promise((done) => other.close(done))
+    }
+  })
 })
 
 function isAlive(pid: number): boolean {

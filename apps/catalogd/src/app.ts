@@ -1,4 +1,5 @@
 import { type App, type Config, createServer } from '@lakehouse/shared'
+import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { Catalog } from './catalog.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
@@ -10,31 +11,22 @@ import { vacuum } from './vacuum.ts'
 
 export interface CatalogdDeps {
   config: Config
-  /** Storage to keep the catalog in; storaged over HTTP (peers.storaged) when not given. */
-  storage?: CatalogStorage
+  /** Storage to keep the catalog in; storaged's client (peers.storaged) when not given. */
+  storage?: CatalogStorage & Peer
   now?: () => string
 }
 
-/** An absent key: HEAD of it proves storaged answers without reading anything real. */
-const READY_PROBE_KEY = 'catalog/.ready'
-
 export function buildApp(deps: CatalogdDeps): App {
   const { config } = deps
-  const client = deps.storage ? undefined : storageClient(config)
-  const storage = deps.storage ?? (client as CatalogStorage)
+  const peers = new PeerSet()
+  const storage = peers.use(deps.storage, () => storageClient(config))
   const catalog = new Catalog(storage, {
     maxCommitAttempts: config.catalog.max_commit_attempts,
     manifestCacheEntries: config.catalog.manifest_cache_entries,
     ...(deps.now ? { now: deps.now } : {}),
   })
-  const app = createServer({
-    service: 'catalogd',
-    config,
-    readyChecks: { storaged: () => storage.head(READY_PROBE_KEY) },
-  })
-  app.addHook('onClose', async () => {
-    await client?.close()
-  })
+  const app = createServer({ service: 'catalogd', config, readyChecks: peers.readyChecks() })
+  app.addHook('onClose', () => peers.close())
   registerDatasetRoutes(app, catalog)
   registerVacuumRoute(app, () => vacuum(storage, catalog, { graceMs: config.catalog.vacuum_grace_ms }))
   return app

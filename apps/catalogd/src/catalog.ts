@@ -1,5 +1,6 @@
 import { assertValidName, NotFound } from '@lakehouse/shared'
-import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakehouse/shared/clients/catalog.ts'
+import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakehouse/shared/contracts/catalog.ts'
+import pMap from 'p-map'
 import { type CommitDeps, commitManifest, deleteDataset } from './commit.ts'
 import { IdempotencyIndex } from './idempotency.ts'
 import { ManifestStore } from './manifest-store.ts'
@@ -18,12 +19,8 @@ export interface CatalogOptions {
 /** Manifests fetched at once when a listing needs many (a bound on fan-out, not on correctness). */
 const READ_CONCURRENCY = 16
 
-async function readAll<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = []
-  for (let i = 0; i < items.length; i += READ_CONCURRENCY) {
-    out.push(...(await Promise.all(items.slice(i, i + READ_CONCURRENCY).map(read))))
-  }
-  return out
+function readAll<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
+  return pMap(items, read, { concurrency: READ_CONCURRENCY })
 }
 
 export class Catalog {

@@ -1,13 +1,16 @@
 import { InvalidRequest, PreconditionFailed, VersionConflict } from '@lakehouse/shared'
-import type { CommitRequest, Manifest, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
+import type { CommitRequest, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
+import pMap from 'p-map'
+import { backOff } from './backoff.ts'
 import type { IdempotencyIndex } from './idempotency.ts'
 import type { ManifestStore } from './manifest-store.ts'
 import { assertFilesBelong, nextManifest, sameSchema, tombstone } from './next-manifest.ts'
 import type { CatalogStorage } from './storage-port.ts'
 
 // The commit protocol of DESIGN §6 (ADR-005): read the latest version N, write N+1 create-only;
-// a 412 means another writer took N+1, so reload and re-apply. The create-only manifest write is
-// the one commit point: a crash before it commits nothing, a crash after it loses nothing.
+// a 412 means another writer took N+1, so wait a jittered moment, reload and re-apply. The
+// create-only manifest write is the one commit point: a crash before it commits nothing, a crash
+// after it loses nothing.
 
 export interface CommitDeps {
   storage: CatalogStorage
@@ -19,9 +22,12 @@ export interface CommitDeps {
 
 const clock = () => new Date().toISOString()
 
+/** HEADs in flight at once: a commit of thousands of files must not open thousands of requests. */
+const HEAD_CONCURRENCY = 16
+
 /** Data files are written before the commit that names them; a commit of a missing file is refused. */
 async function assertFilesExist(storage: CatalogStorage, request: CommitRequest): Promise<void> {
-  const found = await Promise.all(request.files.map((file) => storage.head(file.key)))
+  const found = await pMap(request.files, (file) => storage.head(file.key), { concurrency: HEAD_CONCURRENCY })
   const missing = request.files.find((_, i) => !found[i])
   if (missing) throw new InvalidRequest(`file ${JSON.stringify(missing.key)} does not exist in storage`)
 }
@@ -56,6 +62,7 @@ export async function commitManifest(deps: CommitDeps, name: string, request: Co
       await indexEagerly(deps.idempotency, next)
       return next
     }
+    if (attempt < deps.maxAttempts) await backOff(attempt)
   }
   throw new VersionConflict(`${name}: gave up after ${deps.maxAttempts} lost commit races`)
 }
@@ -66,6 +73,7 @@ export async function deleteDataset(deps: CommitDeps, name: string): Promise<Man
     await deps.idempotency.ensureIndexed(base)
     const next = tombstone(name, base, (deps.now ?? clock)())
     if (await writeOrLose(deps.store, next)) return next
+    if (attempt < deps.maxAttempts) await backOff(attempt)
   }
   throw new VersionConflict(`${name}: gave up after ${deps.maxAttempts} lost commit races`)
 }

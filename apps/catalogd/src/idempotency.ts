@@ -1,5 +1,5 @@
 import { NotFound, PreconditionFailed } from '@lakehouse/shared'
-import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import type { Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import { LRUCache } from 'lru-cache'
 import { idempotencyKey } from './layout.ts'
 import type { ManifestStore } from './manifest-store.ts'

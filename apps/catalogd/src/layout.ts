@@ -5,14 +5,13 @@ import { createHash } from 'node:crypto'
 //   catalog/<name>/v<version:10>.json     one manifest per version, create-only: the commit point
 //   catalog/<name>/idem/<sha256>.json     idempotency index: key -> version, create-only
 //   catalog/_datasets/<name>              empty marker, create-only, written before version 1
-//   datasets/<name>/data/...              the dataset's data files (vacuum's territory)
+//   datasets/<name>/data/...              the dataset's data files (contracts/catalog-layout.ts)
 
 const VERSION_DIGITS = 10
 const MANIFEST_KEY = /^catalog\/([a-z][a-z0-9_]{0,62})\/v(\d{10})\.json$/
 
 /** Names never start with `_`, so this folder cannot collide with a dataset's. */
 export const DATASET_MARKERS_PREFIX = 'catalog/_datasets/'
-export const DATASETS_PREFIX = 'datasets/'
 
 export function manifestKey(name: string, version: number): string {
   return `catalog/${name}/v${String(version).padStart(VERSION_DIGITS, '0')}.json`
@@ -35,15 +34,4 @@ export function datasetMarkerKey(name: string): string {
 
 export function idempotencyKey(name: string, key: string): string {
   return `catalog/${name}/idem/${createHash('sha256').update(key, 'utf8').digest('hex')}.json`
-}
-
-/** The only folder a dataset's manifests may point into, and the only one vacuum deletes from. */
-export function dataPrefix(name: string): string {
-  return `datasets/${name}/data/`
-}
-
-/** The dataset a data-file key belongs to, or undefined when the key is not under datasets/<name>/data/. */
-export function dataFileOwner(key: string): string | undefined {
-  const match = /^datasets\/([a-z][a-z0-9_]{0,62})\/data\/[^/]/.exec(key)
-  return match?.[1]
 }

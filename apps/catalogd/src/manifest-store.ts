@@ -1,6 +1,7 @@
 import { NAME_PATTERN, NotFound, PreconditionFailed } from '@lakehouse/shared'
-import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import type { Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import { LRUCache } from 'lru-cache'
+import pMap from 'p-map'
 import { DATASET_MARKERS_PREFIX, datasetMarkerKey, manifestKey, manifestPrefix, parseManifestKey } from './layout.ts'
 import type { CatalogStorage } from './storage-port.ts'
 
@@ -130,11 +131,8 @@ export class ManifestStore {
       const probe = early.get(name)
       if (probe) latest.set(name, await probe)
     }
-    for (let i = 0; i < rest.length; i += PROBE_CONCURRENCY) {
-      const batch = rest.slice(i, i + PROBE_CONCURRENCY)
-      const versions = await Promise.all(batch.map((name) => this.latestVersion(name)))
-      for (const [j, name] of batch.entries()) latest.set(name, versions[j] as number)
-    }
+    const versions = await pMap(rest, (name) => this.latestVersion(name), { concurrency: PROBE_CONCURRENCY })
+    for (const [i, name] of rest.entries()) latest.set(name, versions[i] as number)
     let total = 0
     for (const version of latest.values()) total += version
     return { latest, total }

@@ -1,6 +1,6 @@
 import { AlreadyExists, Conflict, InvalidRequest, NotFound, VersionConflict } from '@lakehouse/shared'
-import type { CommitRequest, DataFile, Manifest, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
-import { dataPrefix } from './layout.ts'
+import type { CommitRequest, DataFile, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
+import { dataFileKeyProblem } from '@lakehouse/shared/contracts/catalog-layout.ts'
 
 // The rules that turn "the latest manifest" plus "a requested change" into the next manifest.
 // Pure: no storage, no clock (the caller passes `now`), so the commit loop can re-apply them to
@@ -12,15 +12,21 @@ const isLive = (base: Manifest | undefined): base is Manifest => base !== undefi
 
 /** A commit may only point at files under its own dataset's data folder, each named once. */
 export function assertFilesBelong(name: string, files: readonly DataFile[]): void {
-  const prefix = dataPrefix(name)
   const seen = new Set<string>()
-  for (const file of files) {
-    if (!file.key.startsWith(prefix) || file.key.length === prefix.length) {
-      throw new InvalidRequest(`file ${JSON.stringify(file.key)} is not under ${prefix}`)
+  files.forEach((file, i) => {
+    const problem = dataFileKeyProblem(name, file.key)
+    if (problem) {
+      throw new InvalidRequest(`file ${JSON.stringify(file.key)} is ${problem}`, {
+        issues: [{ path: `body.files.${i}.key`, message: problem }],
+      })
     }
-    if (seen.has(file.key)) throw new InvalidRequest(`file ${JSON.stringify(file.key)} is listed twice`)
+    if (seen.has(file.key)) {
+      throw new InvalidRequest(`file ${JSON.stringify(file.key)} is listed twice`, {
+        issues: [{ path: `body.files.${i}.key`, message: 'listed twice' }],
+      })
+    }
     seen.add(file.key)
-  }
+  })
 }
 
 export function sameSchema(a: readonly SchemaField[], b: readonly SchemaField[]): boolean {

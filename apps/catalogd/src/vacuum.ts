@@ -1,7 +1,7 @@
-import type { VacuumResult } from '@lakehouse/shared/clients/catalog.ts'
-import type { ObjectInfo } from '@lakehouse/shared/clients/storage.ts'
+import type { VacuumResult } from '@lakehouse/shared/contracts/catalog.ts'
+import { DATASETS_PREFIX, dataFileOwner } from '@lakehouse/shared/contracts/catalog-layout.ts'
+import type { ObjectInfo } from '@lakehouse/shared/contracts/storage.ts'
 import type { Catalog } from './catalog.ts'
-import { DATASETS_PREFIX, dataFileOwner } from './layout.ts'
 import type { CatalogStorage } from './storage-port.ts'
 
 // Vacuum removes the orphans of failed or abandoned commits: data files under datasets/<name>/data/

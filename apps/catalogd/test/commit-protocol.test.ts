@@ -1,9 +1,9 @@
 import { AlreadyExists, Conflict, InvalidName, InvalidRequest, NotFound, VersionConflict } from '@lakehouse/shared'
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { Catalog } from '../src/catalog.ts'
 import { datasetMarkerKey, manifestKey } from '../src/layout.ts'
 import { request, SCHEMA, seedFiles, WIDER_SCHEMA } from './fixtures.ts'
-import { MemoryStorage } from './memory-storage.ts'
 
 // The commit protocol of DESIGN §6 at the unit level, over the in-memory storage double. The same
 // rules are checked again over real HTTP against a real storaged in integration.test.ts.

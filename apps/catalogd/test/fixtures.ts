@@ -1,5 +1,5 @@
 import type { CommitRequest, DataFile, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
-import type { MemoryStorage } from './memory-storage.ts'
+import type { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 
 // Small builders shared by the catalogd tests: a schema, data files that exist in storage, and
 // commit requests over them.

@@ -1,9 +1,9 @@
 import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { Catalog } from '../src/catalog.ts'
 import { idempotencyKey, manifestKey } from '../src/layout.ts'
 import { request, seedFiles } from './fixtures.ts'
-import { MemoryStorage } from './memory-storage.ts'
 
 // Idempotency keys (ADR-005): a commit whose key is already in the dataset's history returns that
 // earlier manifest and commits nothing, across restarts, races and crashes between the manifest

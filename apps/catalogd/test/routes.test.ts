@@ -14,7 +14,7 @@ let config: ReturnType<typeof testConfig>
 
 beforeAll(async () => {
   storaged = await startStoraged()
-  config = testConfig({ peers: { storaged: storaged.daemon.url }, catalog: { vacuum_grace_ms: 0 } })
+  config = testConfig({ peers: { storaged: storaged.url('storaged') }, catalog: { vacuum_grace_ms: 0 } })
   app = buildApp({ config })
 })
 

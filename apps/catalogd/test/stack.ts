@@ -1,42 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { ServiceClient } from '@lakehouse/shared'
 import type { DataFile } from '@lakehouse/shared/clients/catalog.ts'
 import { CatalogClient } from '@lakehouse/shared/clients/catalog.ts'
-import { StorageClient } from '@lakehouse/shared/clients/storage.ts'
-import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
+import type { DaemonProcess } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 
-// Real daemons for the catalogd tests: a storaged child process on a temp folder, and catalogd
-// child processes pointed at it (as many as a test wants: restarts, replicas, kill -9).
+// The catalogd tests' view of the shared test stack: storaged alone, and as many catalogd child
+// processes pointed at it as a test wants (restarts, replicas, kill -9), each with its own client.
 
-export interface Storaged {
-  daemon: DaemonProcess
-  storage: StorageClient
-  dataDir: string
-  stop: () => Promise<void>
+export type Storaged = Stack
+
+export function startStoraged(): Promise<Stack> {
+  return startStack({ storageOnly: true })
 }
 
-export async function startStoraged(): Promise<Storaged> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lh-catalogd-'))
-  const daemon = await startDaemon('storaged', { env: { LH_PATHS_DATA_DIR: dataDir } })
-  const storage = new StorageClient(new ServiceClient({ service: 'storaged', baseUrl: daemon.url }))
-  return {
-    daemon,
-    storage,
-    dataDir,
-    stop: async () => {
-      await storage.close()
-      await daemon.stop()
-      rmSync(dataDir, { recursive: true, force: true })
-    },
-  }
-}
-
-export async function startCatalogd(storaged: Storaged): Promise<{ daemon: DaemonProcess; client: CatalogClient }> {
-  const daemon = await startDaemon('catalogd', {
-    env: { LH_PATHS_DATA_DIR: storaged.dataDir, LH_PEERS_STORAGED: storaged.daemon.url },
-  })
+export async function startCatalogd(stack: Stack): Promise<{ daemon: DaemonProcess; client: CatalogClient }> {
+  const daemon = await stack.start('catalogd')
   return { daemon, client: new CatalogClient(new ServiceClient({ service: 'catalogd', baseUrl: daemon.url })) }
 }
 

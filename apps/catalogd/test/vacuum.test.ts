@@ -1,8 +1,8 @@
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { Catalog } from '../src/catalog.ts'
 import { vacuum } from '../src/vacuum.ts'
 import { request, seedFiles } from './fixtures.ts'
-import { MemoryStorage } from './memory-storage.ts'
 
 // Vacuum removes data files that no manifest version references and that are past the grace
 // period; everything any version (history included) points at stays, and so does anything young.

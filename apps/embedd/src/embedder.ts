@@ -1,21 +1,18 @@
 import { PayloadTooLarge, UnknownModel } from '@lakehouse/shared'
+import { type EmbedKind, type EmbedRequest, MAX_TEXT_BYTES, MAX_TEXTS } from '@lakehouse/shared/contracts/embed.ts'
+import DataLoader from 'dataloader'
 import type { EmbedModel, ModelInfo } from './model.ts'
-import type { EmbedKind } from './provider.ts'
 import { VectorCache, type VectorCacheOptions } from './vector-cache.ts'
 
-// embedd's domain: texts in, vectors out, for a named model or the default one. Cached vectors are
-// answered from the LRU; only the misses go to the model (and through its micro-batcher). Limits
+// embedd's domain: texts in, vectors out, for a named model or the default one. One DataLoader per
+// (model, kind) batches the texts of concurrent requests into upstream calls (a window and a
+// max_batch for remote models) and answers repeated texts from the LRU (ADR-012). Limits
 // (DESIGN §5): 1..256 texts per request, 32 KiB of UTF-8 per text.
 
-export const MAX_TEXTS = 256
-export const MAX_TEXT_BYTES = 32 * 1024
 export const DEFAULT_KIND: EmbedKind = 'document'
 
-export interface EmbedRequest {
-  texts: readonly string[]
-  model?: string | undefined
-  kind?: EmbedKind | undefined
-}
+/** The request without its wire encoding, which is the route's business. */
+export type EmbedderRequest = Omit<EmbedRequest, 'encoding'>
 
 export interface EmbedResult {
   model: string
@@ -33,11 +30,29 @@ export class Embedder {
   readonly #models: ReadonlyMap<string, EmbedModel>
   readonly #defaultModel: string
   readonly cache: VectorCache
+  readonly #loaders = new Map<string, DataLoader<string, Float32Array, string>>()
 
   constructor(options: EmbedderOptions) {
     this.#models = options.models
     this.#defaultModel = options.defaultModel
     this.cache = new VectorCache(options.cache)
+  }
+
+  #loaderOf(model: EmbedModel, kind: EmbedKind): DataLoader<string, Float32Array, string> {
+    const id = `${model.name}\u0000${kind}`
+    let loader = this.#loaders.get(id)
+    if (!loader) {
+      const { batching } = model
+      loader = new DataLoader((texts) => model.embed(texts, kind), {
+        maxBatchSize: batching?.maxBatch ?? MAX_TEXTS,
+        // Remote models wait a window for company; a local one sends what one tick gathered.
+        ...(batching ? { batchScheduleFn: (send: () => void) => setTimeout(send, batching.windowMs) } : {}),
+        cacheKeyFn: VectorCache.textKey,
+        ...(this.cache.isEnabled ? { cacheMap: this.cache.cacheMapOf(model.name, model.dim, kind) } : { cache: false }),
+      })
+      this.#loaders.set(id, loader)
+    }
+    return loader
   }
 
   get defaultModel(): string {
@@ -55,8 +70,8 @@ export class Embedder {
     return model
   }
 
-  /** No await before the model call: concurrent requests reach the batcher in the same tick. */
-  async embed(request: EmbedRequest): Promise<EmbedResult> {
+  /** No await before the loads: concurrent requests reach the loader in the same tick. */
+  async embed(request: EmbedderRequest): Promise<EmbedResult> {
     const model = this.modelOf(request.model)
     const kind = request.kind ?? DEFAULT_KIND
     request.texts.forEach((text, i) => {
@@ -64,21 +79,9 @@ export class Embedder {
         throw new PayloadTooLarge(`texts[${i}] is larger than ${MAX_TEXT_BYTES} bytes`)
       }
     })
-    const keys = request.texts.map((text) => VectorCache.key(model.name, kind, text))
-    const vectors = keys.map((key) => this.cache.get(key))
-    const missing = vectors.flatMap((vector, i) => (vector === undefined ? [i] : []))
-    if (missing.length > 0) {
-      const fresh = await model.embed(
-        missing.map((i) => request.texts[i] as string),
-        kind,
-      )
-      missing.forEach((i, j) => {
-        const vector = fresh[j] as Float32Array
-        vectors[i] = vector
-        this.cache.set(keys[i] as string, vector)
-      })
-    }
-    return { model: model.name, dim: model.dim, vectors: vectors as Float32Array[] }
+    const loader = this.#loaderOf(model, kind)
+    const vectors = await Promise.all(request.texts.map((text) => loader.load(text)))
+    return { model: model.name, dim: model.dim, vectors }
   }
 
   /** For /ready: the default model's provider answers. */

@@ -1,11 +1,16 @@
-import { type BatcherOptions, MicroBatcher } from './batcher.ts'
-import type { EmbeddingProvider, EmbedKind } from './provider.ts'
+import type { EmbedKind } from '@lakehouse/shared/contracts/embed.ts'
+import type { EmbeddingProvider } from './provider.ts'
 import { badAnswer } from './upstream-errors.ts'
 
-// One configured model: a provider, the dimension it must answer with, and (when batching is given,
-// i.e. for remote providers) one micro-batcher per kind. Every vector is checked here, whoever produced it: the right count,
+// One configured model: a provider, the dimension it must answer with, and (for remote providers)
+// how its upstream calls are batched (embedder.ts). Every vector is checked here, whoever produced it: the right count,
 // exactly `dim` finite numbers. A wrong dimension is a provider error, never truncated or padded.
 // Vectors leave as float32, the precision every index stores, so a cached vector equals a fresh one.
+
+export interface BatchingOptions {
+  windowMs: number
+  maxBatch: number
+}
 
 export interface ModelInfo {
   name: string
@@ -17,30 +22,21 @@ export class EmbedModel {
   readonly name: string
   readonly dim: number
   readonly provider: EmbeddingProvider
-  readonly #batchers: Map<EmbedKind, MicroBatcher<Float32Array>> | undefined
+  readonly batching: BatchingOptions | undefined
 
-  constructor(name: string, dim: number, provider: EmbeddingProvider, batching: BatcherOptions | undefined) {
+  constructor(name: string, dim: number, provider: EmbeddingProvider, batching: BatchingOptions | undefined) {
     this.name = name
     this.dim = dim
     this.provider = provider
-    if (batching) {
-      const kinds: EmbedKind[] = ['query', 'document']
-      this.#batchers = new Map(
-        kinds.map((kind) => [kind, new MicroBatcher((texts) => this.#embedChecked(texts, kind), batching)]),
-      )
-    }
+    this.batching = batching
   }
 
   get info(): ModelInfo {
     return { name: this.name, provider: this.provider.kind, dim: this.dim }
   }
 
-  embed(texts: readonly string[], kind: EmbedKind): Promise<Float32Array[]> {
-    const batcher = this.#batchers?.get(kind)
-    return batcher ? batcher.embed(texts) : this.#embedChecked(texts, kind)
-  }
-
-  async #embedChecked(texts: readonly string[], kind: EmbedKind): Promise<Float32Array[]> {
+  /** Vectors for `texts`, checked; one upstream call (batching happens in front, in embedder.ts). */
+  async embed(texts: readonly string[], kind: EmbedKind): Promise<Float32Array[]> {
     const vectors = await this.provider.embed(texts, kind)
     const label = { provider: this.provider.kind, model: this.name }
     if (vectors.length !== texts.length) {

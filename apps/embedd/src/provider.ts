@@ -2,7 +2,7 @@
 // check that it answers. Providers map their own failures to the shared error classes; the model
 // around them (model.ts) checks counts and dimensions, so no provider is trusted on shape.
 
-export type EmbedKind = 'query' | 'document'
+import type { EmbedKind } from '@lakehouse/shared/contracts/embed.ts'
 
 export interface EmbeddingProvider {
   /** 'hashing' | 'ollama' | 'openai': named in errors, never with a key or a credential. */

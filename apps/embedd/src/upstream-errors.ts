@@ -1,11 +1,17 @@
-import { type LakehouseError, ProviderError, UpstreamTimeout, UpstreamUnavailable } from '@lakehouse/shared'
+import {
+  classifyTransport,
+  type LakehouseError,
+  ProviderError,
+  redactCreds,
+  UpstreamTimeout,
+  UpstreamUnavailable,
+} from '@lakehouse/shared'
 
 // How a remote provider's failure reaches the caller: down or overloaded (connection errors, 429,
 // 5xx after the client's own retries) is 503 upstream_unavailable; no answer in time is 504
 // upstream_timeout; an answer that is wrong (4xx, bad shape, wrong dimension) is 502 provider_error.
 // Messages name the provider and the model, never a key: a key is cut out of any upstream text.
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 const MAX_UPSTREAM_MESSAGE = 200
 
 export interface UpstreamLabel {
@@ -18,7 +24,7 @@ export interface UpstreamLabel {
 const describe = (label: UpstreamLabel) => `${label.provider} (model ${label.model})`
 
 export function redact(text: string, secret: string | undefined): string {
-  const cut = secret ? text.split(secret).join('[redacted]') : text
+  const cut = redactCreds(text, [secret])
   return cut.length > MAX_UPSTREAM_MESSAGE ? `${cut.slice(0, MAX_UPSTREAM_MESSAGE)}…` : cut
 }
 
@@ -44,9 +50,7 @@ export function statusFailure(label: UpstreamLabel, status: number, message: str
 
 /** A transport error from fetch (undici): its code sits on the cause. */
 export function transportFailure(label: UpstreamLabel, err: unknown, timeoutMs: number): LakehouseError {
-  const e = err as { code?: string; cause?: { code?: string; name?: string } }
-  const code = e.cause?.code ?? e.code
-  if (code && TIMEOUT_CODES.has(code)) return timedOut(label, timeoutMs)
-  if (e.cause?.name === 'TimeoutError') return timedOut(label, timeoutMs)
-  return unavailable(label, code ?? 'connection failed')
+  const kind = classifyTransport(err)
+  if (kind === 'timeout') return timedOut(label, timeoutMs)
+  return unavailable(label, kind ?? 'connection failed')
 }

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto'
+import type { EmbedKind } from '@lakehouse/shared/contracts/embed.ts'
 import { LRUCache } from 'lru-cache'
-import type { EmbedKind } from './provider.ts'
 
-// Vectors already computed, keyed by (model, kind, sha256(text)), bounded by entries and by bytes
-// (lru-cache evicts least recently used first). The text itself is never kept, only its hash.
+// Vectors already computed (or being computed), keyed by (model, kind, sha256(text)), bounded by
+// entries and by bytes across every model (lru-cache evicts least recently used first). The text
+// itself is never kept, only its hash. DataLoader caches the promise of a vector, so a text asked
+// for twice while its first call is in flight costs one upstream call; `cacheMapOf` gives each
+// (model, kind) loader its view of the one LRU (ADR-012).
 
 const ENTRY_OVERHEAD_BYTES = 160
 
@@ -12,30 +15,44 @@ export interface VectorCacheOptions {
   maxBytes: number
 }
 
+/** The map shape DataLoader's `cacheMap` option takes. */
+export interface LoaderCacheMap {
+  get(key: string): Promise<Float32Array> | undefined
+  set(key: string, value: Promise<Float32Array>): unknown
+  delete(key: string): unknown
+  clear(): unknown
+}
+
 export class VectorCache {
-  readonly #lru: LRUCache<string, Float32Array> | undefined
+  readonly #lru: LRUCache<string, Promise<Float32Array>> | undefined
 
   constructor(options: VectorCacheOptions) {
     this.#lru =
-      options.maxEntries > 0
-        ? new LRUCache({
-            max: options.maxEntries,
-            maxSize: options.maxBytes,
-            sizeCalculation: (vector, key) => vector.byteLength + key.length * 2 + ENTRY_OVERHEAD_BYTES,
-          })
-        : undefined
+      options.maxEntries > 0 ? new LRUCache({ max: options.maxEntries, maxSize: options.maxBytes }) : undefined
   }
 
-  static key(model: string, kind: EmbedKind, text: string): string {
-    return `${model}\u0000${kind}\u0000${createHash('sha256').update(text).digest('base64')}`
+  get isEnabled(): boolean {
+    return this.#lru !== undefined
   }
 
-  get(key: string): Float32Array | undefined {
-    return this.#lru?.get(key)
+  static textKey(text: string): string {
+    return createHash('sha256').update(text).digest('base64')
   }
 
-  set(key: string, vector: Float32Array): void {
-    this.#lru?.set(key, vector)
+  /** The loader-facing view for one model and kind; every entry is `dim` float32s plus its key. */
+  cacheMapOf(model: string, dim: number, kind: EmbedKind): LoaderCacheMap {
+    const lru = this.#lru as LRUCache<string, Promise<Float32Array>>
+    const prefix = `${model}\u0000${kind}\u0000`
+    return {
+      get: (key) => lru.get(prefix + key),
+      set: (key, value) =>
+        lru.set(prefix + key, value, { size: dim * 4 + (prefix + key).length * 2 + ENTRY_OVERHEAD_BYTES }),
+      delete: (key) => lru.delete(prefix + key),
+      // DataLoader's clearAll() of one loader must not empty the other models' entries.
+      clear: () => {
+        for (const key of [...lru.keys()]) if (key.startsWith(prefix)) lru.delete(key)
+      },
+    }
   }
 
   get size(): number {

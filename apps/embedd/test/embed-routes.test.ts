@@ -1,6 +1,6 @@
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.ts'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { buildApp, createEmbedder } from '../src/app.ts'
 import { EMBED_BODY_LIMIT_BYTES } from '../src/routes/embed.ts'
 
 // POST /v1/embed and GET /v1/embed/models over the built-in hashing model: no external service.
@@ -80,10 +80,21 @@ describe('embedd routes', () => {
     expect(vectors[0]).not.toEqual(vectors[1])
   })
 
-  it('answers a cached vector equal to the fresh one', async () => {
-    const first = (await embed({ texts: ['cache me'] })).json().vectors[0]
-    const second = (await embed({ texts: ['cache me'] })).json().vectors[0]
+  it('answers a repeated text from the cache, equal to the fresh vector, without calling the provider', async () => {
+    const embedder = createEmbedder(config.embed)
+    const provider = embedder.modelOf(undefined).provider
+    const calls = vi.spyOn(provider, 'embed')
+    const cached = buildApp({ config, embedder })
+    const send = (texts: string[]) => cached.inject({ method: 'POST', url: '/v1/embed', payload: { texts } })
+    const first = (await send(['cache me'])).json().vectors[0]
+    expect(calls).toHaveBeenCalledTimes(1)
+    const second = (await send(['cache me'])).json().vectors[0]
+    expect(calls).toHaveBeenCalledTimes(1)
     expect(second).toEqual(first)
+    await send(['cache me', 'and me'])
+    expect(calls).toHaveBeenCalledTimes(2)
+    expect(calls.mock.calls[1]?.[0]).toEqual(['and me'])
+    await cached.close()
   })
 
   it('lists the models with the default', async () => {

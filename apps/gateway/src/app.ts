@@ -7,11 +7,13 @@ import {
   type ServiceClient,
   serviceClient,
 } from '@lakehouse/shared'
-import { registerHealthPassthrough } from './health-routes.ts'
-import { registerProxies } from './routes.ts'
+import { registerEdgeScopes } from './edge-scope.ts'
+import { registerRateLimit } from './rate-limit.ts'
+import { registerForwarding } from './routes/forward.ts'
+import { registerHealthPassthrough } from './routes/health.ts'
 
 // gateway: the one public entry (DESIGN §4). Auth and request ids come from the server factory;
-// every /v1/<prefix>/… path is forwarded unchanged to the daemon that owns it.
+// every /v1/<prefix>/… request is forwarded byte for byte to the daemon that owns it.
 
 export interface GatewayDeps {
   config: Config
@@ -31,7 +33,9 @@ export async function buildApp(deps: GatewayDeps): Promise<App> {
   app.addHook('onClose', async () => {
     await Promise.all(peers.map((peer) => peer.close()))
   })
+  registerEdgeScopes(app)
+  await registerRateLimit(app, config.gateway)
   registerHealthPassthrough(app, new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient])))
-  await registerProxies(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
+  await registerForwarding(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
   return app
 }

@@ -1,7 +1,8 @@
 import type { DuckDBInstance } from '@duckdb/node-api'
-import { type App, type Config, createServer, dataPath, peerReadyChecks, serviceClient } from '@lakehouse/shared'
-import { CatalogClient } from '@lakehouse/shared/clients/catalog.ts'
-import { StorageClient } from '@lakehouse/shared/clients/storage.ts'
+import { type App, type Config, createServer, dataPath } from '@lakehouse/shared'
+import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
+import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
+import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { openEngine } from './duckdb-engine.ts'
 import { Ingestor } from './ingest.ts'
 import type { Catalog, ObjectStore } from './ports.ts'
@@ -9,24 +10,22 @@ import { registerIngestRoutes } from './routes/ingest.ts'
 import { sweepStaleWorkspaces } from './workspace.ts'
 
 // ingestd (DESIGN §4, §5 "ingest", ADR-006): uploads → DuckDB → Parquet in storaged → catalog commit.
-// Tests pass their own store and catalog; by default they are the clients of storaged and catalogd.
+// Tests pass their own store and catalog (packages/shared/testing's in-memory ones); by default
+// they are the clients of storaged and catalogd.
 
 export interface IngestdDeps {
   config: Config
-  store?: ObjectStore
-  catalog?: Catalog
+  store?: ObjectStore & Peer
+  catalog?: Catalog & Peer
   engine?: DuckDBInstance
 }
 
 export async function buildApp(deps: IngestdDeps): Promise<App> {
   const { config } = deps
-  const storageHttp = serviceClient(config, 'storaged')
-  const catalogHttp = serviceClient(config, 'catalogd')
-  const app = createServer({
-    service: 'ingestd',
-    config,
-    readyChecks: peerReadyChecks([storageHttp, catalogHttp]),
-  })
+  const peers = new PeerSet()
+  const store = peers.use(deps.store, () => storageClient(config))
+  const catalog = peers.use(deps.catalog, () => catalogClient(config))
+  const app = createServer({ service: 'ingestd', config, readyChecks: peers.readyChecks() })
   const tmpDir = dataPath(config, config.ingest.tmp_dir, 'tmp', 'ingest')
   const removed = await sweepStaleWorkspaces(tmpDir)
   if (removed > 0) app.log.info({ removed }, 'removed temp folders of interrupted ingests')
@@ -39,8 +38,8 @@ export async function buildApp(deps: IngestdDeps): Promise<App> {
     }))
   const ingestor = new Ingestor({
     engine,
-    store: deps.store ?? new StorageClient(storageHttp),
-    catalog: deps.catalog ?? new CatalogClient(catalogHttp),
+    store,
+    catalog,
     limits: {
       tmpDir,
       maxUploadBytes: config.ingest.max_upload_bytes,
@@ -50,7 +49,7 @@ export async function buildApp(deps: IngestdDeps): Promise<App> {
   })
   registerIngestRoutes(app, ingestor)
   app.addHook('onClose', async () => {
-    await Promise.all([storageHttp.close(), catalogHttp.close()])
+    await peers.close()
     if (!deps.engine) engine.closeSync()
   })
   return app

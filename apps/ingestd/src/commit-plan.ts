@@ -1,5 +1,6 @@
 import { AlreadyExists } from '@lakehouse/shared'
-import type { CommitRequest, Manifest, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
+import type { CommitRequest, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
+import type { IngestMode } from '@lakehouse/shared/contracts/ingest.ts'
 import { reconcileSchema } from './schema-rules.ts'
 
 // Which catalog commit an upload becomes (DESIGN §5 "ingest"): `create` refuses an existing dataset;
@@ -8,8 +9,6 @@ import { reconcileSchema } from './schema-rules.ts'
 // overwrite a schema committed in between; a plain append does not, so concurrent appends all land.
 // A retry of a `create` that may have landed goes to the catalog anyway: its idempotency key finds
 // the first commit there, and only a genuine other dataset is already_exists.
-
-export type IngestMode = 'append' | 'replace' | 'create'
 
 export type CommitPlan = Omit<CommitRequest, 'files' | 'idempotency_key'>
 

@@ -2,8 +2,9 @@ import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { ParseError, quoteIdent, quoteLiteral } from '@lakehouse/shared'
-import type { SchemaField } from '@lakehouse/shared/clients/catalog.ts'
-import { type CsvOptions, readerSql, type SourceFormat } from './source-format.ts'
+import type { SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
+import type { SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
+import { type CsvOptions, readerSql } from './source-format.ts'
 
 // Upload → Parquet with DuckDB (ADR-006): DESCRIBE the reader for the upload's schema, then one
 // COPY that writes ZSTD Parquet files of at most maxFileBytes each, columns in the planned order and

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { IdempotencyKeyReused, InvalidRequest, PreconditionFailed } from '@lakehouse/shared'
-import type { IngestAnswer, ObjectStore } from './ports.ts'
+import type { IngestAnswer } from '@lakehouse/shared/contracts/ingest.ts'
+import type { ObjectStore } from './ports.ts'
 
 // Idempotency-Key (ADR-006). The first request with a key claims it with a create-only record in
 // storage, ingest/idempotency/<sha256(key)>.json, holding the request's fingerprint (dataset, format,

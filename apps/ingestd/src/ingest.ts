@@ -2,15 +2,24 @@ import { createReadStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
-import { AlreadyExists, type App, assertValidName, LakehouseError, NotFound, VersionConflict } from '@lakehouse/shared'
-import type { DataFile, Manifest, SchemaField } from '@lakehouse/shared/clients/catalog.ts'
+import {
+  AlreadyExists,
+  assertValidName,
+  LakehouseError,
+  type Logger,
+  NotFound,
+  VersionConflict,
+} from '@lakehouse/shared'
+import type { DataFile, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
+import { dataFileKey } from '@lakehouse/shared/contracts/catalog-layout.ts'
+import type { IngestAnswer, IngestMode, SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
 import { ulid } from 'ulid'
-import { type CommitPlan, type IngestMode, planCommit } from './commit-plan.ts'
+import { type CommitPlan, planCommit } from './commit-plan.ts'
 import { describeUpload, type ParquetFile, type UploadSource, writeParquet } from './conversion.ts'
 import { assertIdempotencyKey, commitKeyOf, fingerprintOf, IdempotencyLedger } from './idempotency.ts'
 import { PhaseClock } from './phase-clock.ts'
-import type { Catalog, IngestAnswer, ObjectStore } from './ports.ts'
-import { type CsvOptions, resolveFormat, type SourceFormat } from './source-format.ts'
+import type { Catalog, ObjectStore } from './ports.ts'
+import { type CsvOptions, resolveFormat } from './source-format.ts'
 import { assertDeclaredSize, receiveUpload } from './upload.ts'
 import { createWorkspace, type Workspace } from './workspace.ts'
 
@@ -49,8 +58,6 @@ interface KeyClaim {
 }
 
 const NO_KEY: KeyClaim = { isRetry: false, fingerprint: '', commitKey: undefined }
-
-type Logger = App['log']
 
 export class Ingestor {
   readonly #engine: DuckDBInstance
@@ -206,7 +213,7 @@ export class Ingestor {
     const files: DataFile[] = []
     try {
       for (const file of parquet) {
-        const key = `datasets/${dataset}/data/${ulid()}.parquet`
+        const key = dataFileKey(dataset, ulid())
         await this.#store.putIfAbsent(key, createReadStream(file.path), { contentLength: file.bytes })
         files.push({ key, rows: file.rows, bytes: file.bytes })
       }

@@ -1,5 +1,5 @@
 import { SchemaMismatch } from '@lakehouse/shared'
-import type { SchemaField } from '@lakehouse/shared/clients/catalog.ts'
+import type { SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
 
 // Append rules (DESIGN §5 "ingest"): the same columns in any order; a new nullable column; a
 // numeric column widened along TINYINT → SMALLINT → INTEGER → BIGINT → DOUBLE (either side may be

@@ -1,10 +1,8 @@
 import { InvalidRequest, quoteLiteral } from '@lakehouse/shared'
+import { SOURCE_FORMATS, type SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
 
 // The upload formats and how DuckDB reads each one (ADR-006). The format comes from `format=`, or
 // from an unambiguous content type; anything else is refused rather than guessed.
-
-export const FORMATS = ['csv', 'ndjson', 'json', 'parquet'] as const
-export type SourceFormat = (typeof FORMATS)[number]
 
 export interface CsvOptions {
   /** One character; unset lets DuckDB's sniffer decide. */
@@ -31,7 +29,7 @@ export function resolveFormat(explicit: SourceFormat | undefined, contentType: s
   const found = mediaType ? BY_CONTENT_TYPE[mediaType] : undefined
   if (!found) {
     throw new InvalidRequest(
-      `format is required: pass ?format=${FORMATS.join('|')} (content type ${JSON.stringify(mediaType ?? '')} does not name one)`,
+      `format is required: pass ?format=${SOURCE_FORMATS.join('|')} (content type ${JSON.stringify(mediaType ?? '')} does not name one)`,
       { issues: [{ path: 'query.format', message: 'required for this content type' }] },
     )
   }

@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { type App, InvalidRequest, UpstreamTimeout } from '@lakehouse/shared'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
+import { MemoryCatalog } from '@lakehouse/shared/testing/memory-catalog.ts'
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
-import { MemoryCatalog, MemoryStore } from './memory-peers.ts'
 
 // POST /v1/ingest/<dataset> through app.inject, with the real DuckDB conversion and in-process
 // stand-ins for storaged and catalogd (test/http.test.ts runs the real daemons).
@@ -14,15 +15,15 @@ const FIXTURES = resolve(import.meta.dirname, '../../../tests/fixtures/ingest')
 const fixture = (name: string) => readFileSync(join(FIXTURES, name))
 
 let config: ReturnType<typeof testConfig>
-let store: MemoryStore
+let store: MemoryStorage
 let catalog: MemoryCatalog
 let app: App
 const tmpDir = () => join(config.paths.data_dir, 'tmp', 'ingest')
 
 beforeEach(async () => {
   config = testConfig({ ingest: { max_upload_bytes: 64 * 1024, duckdb_threads: 1, duckdb_memory_limit: '256MB' } })
-  store = new MemoryStore()
-  catalog = new MemoryCatalog()
+  store = new MemoryStorage()
+  catalog = new MemoryCatalog(store)
   app = await buildApp({ config, store, catalog })
 })
 afterEach(async () => {
@@ -58,7 +59,7 @@ describe('ingestd routes', () => {
     ])
     expect(body.files).toHaveLength(1)
     expect(body.files[0].key).toMatch(/^datasets\/people\/data\/[0-9A-Z]{26}\.parquet$/)
-    expect(store.objects.get(body.files[0].key)?.subarray(0, 4).toString()).toBe('PAR1')
+    expect(store.bytes(body.files[0].key)?.subarray(0, 4).toString()).toBe('PAR1')
     expect(catalog.commits).toBe(1)
     expect(readdirSync(tmpDir())).toEqual([])
   })
@@ -172,15 +173,23 @@ describe('ingestd routes', () => {
     expect(created.json().error.code).toBe('already_exists')
   })
 
-  it('plans again when a commit loses a race to a schema change', async () => {
+  it('plans again against the new schema when a commit loses a race to a schema change', async () => {
     await ingest('people', 'format=csv', fixture('people.csv'))
+    // A rival widens id to DOUBLE just before our commit: the append must be re-planned on that
+    // schema, not committed on the one it read first.
     catalog.beforeCommit = (name) => {
       const current = catalog.versions.get(name)?.at(-1)
-      if (current) catalog.versions.set(name, [...(catalog.versions.get(name) ?? []), { ...current, version: 2 }])
+      if (!current) return
+      const schema = current.schema.map((f) => (f.name === 'id' ? { ...f, type: 'DOUBLE' } : f))
+      expect(schema).not.toEqual(current.schema)
+      catalog.versions.set(name, [...(catalog.versions.get(name) ?? []), { ...current, version: 2, schema }])
     }
     const res = await ingest('people', 'format=ndjson', fixture('people-append.ndjson'))
-    expect(res.statusCode).toBe(200)
+    expect(res.statusCode, res.body).toBe(200)
     expect(res.json().version).toBe(3)
+    const committed = await catalog.getManifest('people', 3)
+    expect(committed.schema.find((f) => f.name === 'id')?.type).toBe('DOUBLE')
+    expect(committed.schema.map((f) => f.name)).toEqual(['id', 'name', 'city', 'rate', 'team'])
     expect(store.keys('datasets/')).toHaveLength(2)
   })
 })
@@ -235,9 +244,9 @@ describe('Idempotency-Key', () => {
     const first = await ingest('people', query, fixture('people.csv'), headers)
     // As after a crash between the commit and the record: the claim is there, the answer is not.
     for (const key of store.keys('ingest/idempotency/')) {
-      const record = JSON.parse(store.objects.get(key)?.toString() ?? '{}')
+      const record = JSON.parse(store.bytes(key)?.toString() ?? '{}')
       delete record.answer
-      store.objects.set(key, Buffer.from(JSON.stringify(record)))
+      store.seed(key, JSON.stringify(record))
     }
     const again = await ingest('people', query, fixture('people.csv'), headers)
     expect(again.json()).toEqual(first.json())

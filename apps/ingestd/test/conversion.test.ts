@@ -2,10 +2,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import type { SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeUpload, type UploadSource, writeParquet } from '../src/conversion.ts'
 import { openEngine } from '../src/duckdb-engine.ts'
-import type { CsvOptions, SourceFormat } from '../src/source-format.ts'
+import type { CsvOptions } from '../src/source-format.ts'
 
 // The fixtures of tests/fixtures/ingest through the real DuckDB conversion, read back from the Parquet.
 

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
-import { type DaemonProcess, startDaemon, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type DaemonProcess, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // ingestd over real HTTP with real storaged and catalogd child processes sharing one temp data dir:
@@ -13,30 +13,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const FIXTURES = resolve(import.meta.dirname, '../../../tests/fixtures/ingest')
 const fixture = (name: string) => readFileSync(join(FIXTURES, name))
 
+let stack: Stack
 let dataDir: string
-let storaged: DaemonProcess
-let catalogd: DaemonProcess
 let ingestd: DaemonProcess
-let env: Record<string, string>
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'lh-ingest-http-'))
-  storaged = await startDaemon('storaged', { env: { LH_PATHS_DATA_DIR: dataDir } })
-  catalogd = await startDaemon('catalogd', { env: { LH_PATHS_DATA_DIR: dataDir, LH_PEERS_STORAGED: storaged.url } })
-  env = {
-    LH_PATHS_DATA_DIR: dataDir,
-    LH_PEERS_STORAGED: storaged.url,
-    LH_PEERS_CATALOGD: catalogd.url,
-    LH_INGEST_DUCKDB_THREADS: '1',
-  }
-  ingestd = await startDaemon('ingestd', { env })
+  stack = await startStack({ more: ['ingestd'], envOf: { ingestd: { LH_INGEST_DUCKDB_THREADS: '1' } } })
+  dataDir = stack.dataDir
+  ingestd = stack.daemons.ingestd as DaemonProcess
 })
 
 afterAll(async () => {
-  await ingestd?.stop('SIGKILL')
-  await catalogd?.stop('SIGKILL')
-  await storaged?.stop('SIGKILL')
-  rmSync(dataDir, { recursive: true, force: true })
+  await stack?.stop()
 })
 
 async function ingest(dataset: string, query: string, body: Buffer, headers: Record<string, string> = {}) {
@@ -45,7 +33,7 @@ async function ingest(dataset: string, query: string, body: Buffer, headers: Rec
 }
 
 async function manifest(dataset: string): Promise<Manifest> {
-  const res = await fetch(`${catalogd.url}/v1/catalog/datasets/${dataset}`)
+  const res = await fetch(`${stack.url('catalogd')}/v1/catalog/datasets/${dataset}`)
   return (await res.json()) as Manifest
 }
 
@@ -54,7 +42,7 @@ async function countParquetRows(m: Manifest): Promise<number> {
   const conn = await engine.connect()
   let rows = 0
   for (const file of m.files) {
-    const res = await fetch(`${storaged.url}/v1/storage/objects/${file.key}`)
+    const res = await fetch(`${stack.url('storaged')}/v1/storage/objects/${file.key}`)
     const path = join(dataDir, `check-${file.key.split('/').at(-1)}`)
     writeFileSync(path, Buffer.from(await res.arrayBuffer()))
     const result = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path}')`)
@@ -84,7 +72,7 @@ describe('ingestd with storaged and catalogd', () => {
     const first = await ingest('people', '', fixture('people-append.ndjson'), headers)
     expect(first.status).toBe(200)
     await ingestd.stop('SIGKILL')
-    ingestd = await startDaemon('ingestd', { env })
+    ingestd = await stack.start('ingestd', { LH_INGEST_DUCKDB_THREADS: '1' })
     const again = await ingest('people', '', fixture('people-append.ndjson'), headers)
     expect(again).toEqual(first)
     expect((await manifest('people')).version).toBe((first.json as { version: number }).version)
@@ -128,7 +116,7 @@ describe('ingestd with storaged and catalogd', () => {
     expect(await countParquetRows(after)).toBe(before.row_count)
     // A restarted ingestd removes the temp folder the killed one left behind.
     expect(readdirSync(ingestTmp())).not.toEqual([])
-    ingestd = await startDaemon('ingestd', { env })
+    ingestd = await stack.start('ingestd', { LH_INGEST_DUCKDB_THREADS: '1' })
     expect(readdirSync(ingestTmp())).toEqual([])
   })
 })

@@ -1,20 +1,24 @@
 import { type EmbedPort, type LogStorage, Pathway, type VectorPort } from '@lakehouse/pathway'
-import { type App, type Config, createServer, peerReadyChecks, readyDetails, serviceClient } from '@lakehouse/shared'
+import { type App, type Config, createServer, readyDetails } from '@lakehouse/shared'
+import { type CatalogClient, catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { embedClient } from '@lakehouse/shared/clients/embed.ts'
+import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
+import { type QueryClient, queryClient } from '@lakehouse/shared/clients/query.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { vectorClient } from '@lakehouse/shared/clients/vectors.ts'
 import { openPlaybooks } from './playbooks.ts'
-import { openObserver } from './reviews.ts'
+import { openObserver, refuseUnsafeFailOpen } from './reviews.ts'
 import { registerPlaybookRoutes } from './routes/playbooks.ts'
 import { registerReviewRoutes } from './routes/reviews.ts'
 import { registerTraceRoutes } from './routes/traces.ts'
 
 // observerd: pathway memory under /v1/memory/traces (DESIGN §9, ADR-004), reviews under
-// /v1/observer and playbooks under /v1/memory/playbooks (ADR-015). Storage, embedd and vectord come in as deps (the clients by
-// default), so tests hand in fakes or a real storaged.
+// /v1/observer and playbooks under /v1/memory/playbooks (ADR-015). Its peers come in as deps (tests hand in fakes or a real storaged)
+// or are made from the configuration; /ready checks them and names quarantined memory events.
 
 export interface ObserverdDeps {
   config: Config
+  query?: QueryClient
   storage?: LogStorage
   embed?: EmbedPort
   vectors?: VectorPort
@@ -24,22 +28,30 @@ export interface ObserverdDeps {
 
 export function buildApp(deps: ObserverdDeps): App {
   const { config } = deps
-  const reviews = openObserver(config) // first: it refuses an unsafe fail-open before anything opens
-  const peers = (['queryd', 'catalogd', 'vectord', 'embedd', 'storaged'] as const).map((peer) =>
-    serviceClient(config, peer),
-  )
-  const owned = [
-    ...(deps.storage ? [] : [storageClient(config)]),
-    ...(deps.embed ? [] : [embedClient(config)]),
-    ...(deps.vectors ? [] : [vectorClient(config)]),
-  ]
-  const client = <T>(given: T | undefined, service: string): T =>
-    given ?? (owned.find((c) => c.service === service) as unknown as T)
+  refuseUnsafeFailOpen(config) // before any client is made
+  const peers = new PeerSet()
+  const query = peers.use(deps.query, () => queryClient(config))
+  // catalogd: every review pins its check to the catalog's generation (ADR-015).
+  const catalog = peers.use<CatalogClient>(undefined, () => catalogClient(config))
+  const storage = peers.use(deps.storage, () => storageClient(config))
+  const embed = peers.use(deps.embed, () => embedClient(config))
+  const vectors = peers.use(deps.vectors, () => vectorClient(config))
+  const pathway = new Pathway({
+    storage,
+    embed,
+    vectors,
+    snapshotEvery: config.memory.snapshot_every,
+    maxAppendAttempts: config.memory.max_append_attempts,
+    ...(config.memory.embed_model ? { embedModel: config.memory.embed_model } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.newUid ? { newUid: deps.newUid } : {}),
+    log: { warn: (details, message) => app.log.warn(details, message) },
+  })
   const app = createServer({
     service: 'observerd',
     config,
     readyChecks: {
-      ...peerReadyChecks(peers),
+      ...peers.readyChecks(),
       // Quarantined memory events are reported, not fatal: the rest of the memory serves (ADR-004).
       pathway: async () => {
         const status = await pathway.status()
@@ -47,27 +59,11 @@ export function buildApp(deps: ObserverdDeps): App {
       },
     },
   })
-  const memoryPorts = {
-    storage: client(deps.storage, 'storaged'),
-    embed: client(deps.embed, 'embedd'),
-    vectors: client(deps.vectors, 'vectord'),
-  }
-  const pathway = new Pathway({
-    ...memoryPorts,
-    log: app.log,
-    snapshotEvery: config.memory.snapshot_every,
-    maxAppendAttempts: config.memory.max_append_attempts,
-    ...(config.memory.embed_model ? { embedModel: config.memory.embed_model } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.newUid ? { newUid: deps.newUid } : {}),
-  })
-  app.addHook('onClose', async () => {
-    await Promise.all([...peers, ...owned].map((c) => c.close()))
-  })
+  app.addHook('onClose', () => peers.close())
   registerTraceRoutes(app, pathway)
-  app.addHook('onClose', reviews.close)
-  registerReviewRoutes(app, reviews.observer)
-  const playbooks = openPlaybooks({ config, reviews: reviews.observer, log: app.log, ...memoryPorts })
-  registerPlaybookRoutes(app, playbooks)
+  const observer = openObserver(config, { query, catalog, store: storage })
+  registerReviewRoutes(app, observer)
+  const memoryLog = { warn: (details: object, message: string) => app.log.warn(details, message) }
+  registerPlaybookRoutes(app, openPlaybooks({ config, reviews: observer, storage, embed, vectors, log: memoryLog }))
   return app
 }

@@ -1,13 +1,7 @@
-import {
-  type App,
-  type Config,
-  createServer,
-  peerReadyChecks,
-  type ReadyChecks,
-  serviceClient,
-} from '@lakehouse/shared'
-import { CatalogClient } from '@lakehouse/shared/clients/catalog.ts'
-import { StorageClient } from '@lakehouse/shared/clients/storage.ts'
+import { type App, type Config, createServer } from '@lakehouse/shared'
+import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
+import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
+import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import type { ObjectSource } from './parquet-cache.ts'
 import { createQueryService, type QueryService } from './query-service.ts'
 import { registerSqlRoute } from './routes/sql.ts'
@@ -24,33 +18,24 @@ export interface QuerydDeps {
   objects?: ObjectSource
 }
 
-export type QuerydApp = App & { query: QueryService }
+/** The instance, decorated with its query service (tests read its engine, views and cache). Not
+ * `query`: that name is Fastify's own (the QUERY method shorthand), which Object.assign overwrote. */
+export type QuerydApp = App & { queryService: QueryService }
 
 export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   const { config } = deps
-  const owned: Array<{ close: () => Promise<void> }> = []
-  const readyChecks: ReadyChecks = {}
-  let catalog = deps.catalog
-  let objects = deps.objects
-  if (!catalog) {
-    const client = new CatalogClient(serviceClient(config, 'catalogd'))
-    Object.assign(readyChecks, peerReadyChecks([client]))
-    owned.push(client)
-    catalog = client
-  }
-  if (!objects) {
-    const client = new StorageClient(serviceClient(config, 'storaged'))
-    Object.assign(readyChecks, peerReadyChecks([client]))
-    owned.push(client)
-    objects = client
-  }
-  const app = createServer({ service: 'queryd', config, readyChecks })
+  const peers = new PeerSet()
+  const catalog = peers.use(deps.catalog, () => catalogClient(config))
+  const objects = peers.use(deps.objects, () => storageClient(config))
+  const app = createServer({ service: 'queryd', config, readyChecks: peers.readyChecks() })
   const service = await createQueryService({ config, catalog, objects, log: app.log })
   registerSqlRoute(app, service.engine, config.query.max_sql_bytes)
   registerTablesRoute(app, service)
   app.addHook('onClose', async () => {
     service.close()
-    await Promise.all(owned.map((client) => client.close()))
+    await peers.close()
   })
-  return Object.assign(app, { query: service })
+  app.decorate('queryService', service)
+  // decorate() adds the property at run time; TypeScript learns it from this one narrowing.
+  return app as QuerydApp
 }

@@ -3,6 +3,8 @@ import { quoteLiteral } from '@lakehouse/shared'
 import type { Lease } from './parquet-cache.ts'
 import type { ParquetFiles } from './views.ts'
 
+export { redactCreds } from '@lakehouse/shared'
+
 // Mode `httpfs` (ADR-007): DuckDB reads Parquet straight from S3, when DuckDB's httpfs extension is
 // already installed on this host; queryd never downloads an extension, so without it the mode is
 // refused at start with a clear message. The S3 credentials live in a DuckDB secret created before
@@ -15,20 +17,6 @@ export class HttpfsUnavailable extends Error {
 export const HTTPFS_MISSING =
   'query.access_mode = "httpfs" needs DuckDB\'s httpfs extension installed on this host, and it is not ' +
   '(queryd never downloads extensions); install it out of band or use query.access_mode = "cache"'
-
-const SECRET_PATTERNS: RegExp[] = [
-  /((?:secret|key_id|access_key_id|secret_access_key|session_token|s3_secret_access_key|s3_access_key_id)\s*[=:]?\s*)'[^']*'/gi,
-  /((?:secret|key_id|access_key_id|secret_access_key|session_token)\s*[=:]\s*)[^\s,;)'"]+/gi,
-  /(X-Amz-(?:Credential|Signature|Security-Token)=)[^&\s"']+/gi,
-]
-
-/** Removes the given secrets and anything shaped like an S3 credential from a message. */
-export function redactCreds(message: string, secrets: readonly (string | undefined)[] = []): string {
-  let text = message
-  for (const secret of secrets) if (secret && secret.length >= 4) text = text.replaceAll(secret, '***')
-  for (const pattern of SECRET_PATTERNS) text = text.replace(pattern, (_m, prefix: string) => `${prefix}***`)
-  return text
-}
 
 /** The DuckDB secret statement for storaged's S3 settings; run before the lock, never logged. */
 export function s3SecretSql(s3: Config['storage']['s3']): string {

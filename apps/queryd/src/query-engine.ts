@@ -1,5 +1,6 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBResult, DuckDBType, DuckDBValue, Json } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBInstance, DuckDBResult, DuckDBType, DuckDBValue } from '@duckdb/node-api'
 import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
+import type { ParsedSqlRequest, QueryColumn } from '@lakehouse/shared/contracts/query.ts'
 import type { Lease } from './parquet-cache.ts'
 import { isInterrupt, type Redactor, toSqlError } from './sql-errors.ts'
 import { checkStatement, prepareChecked } from './statement-guard.ts'
@@ -19,20 +20,8 @@ export interface QueryLimits {
   maxSqlBytes: number
 }
 
-export interface QueryRequest {
-  sql: string
-  params?: Json[] | Record<string, Json>
-  max_rows?: number
-  timeout_ms?: number
-}
-
-export interface ResultColumn {
-  name: string
-  type: string
-}
-
 export interface QueryRun {
-  columns: ResultColumn[]
+  columns: QueryColumn[]
   /** Column names made unique (a, a_1), for formats that key rows by name. */
   keys: string[]
   types: DuckDBType[]
@@ -63,7 +52,7 @@ export class QueryEngine {
     return this.#active
   }
 
-  async start(request: QueryRequest, signal?: AbortSignal): Promise<QueryRun> {
+  async start(request: Omit<ParsedSqlRequest, 'format'>, signal?: AbortSignal): Promise<QueryRun> {
     const startedAt = performance.now()
     if (Buffer.byteLength(request.sql, 'utf8') > this.#limits.maxSqlBytes) {
       throw new PayloadTooLarge(`sql is longer than query.max_sql_bytes (${this.#limits.maxSqlBytes})`)

@@ -1,28 +1,22 @@
 import { Readable } from 'node:stream'
 import type { DuckDBValue, Json } from '@duckdb/node-api'
+import type { QueryFormat, QueryResult } from '@lakehouse/shared/contracts/query.ts'
 import { arrowStream } from './arrow-format.ts'
-import type { QueryRun, ResultColumn } from './query-engine.ts'
+import type { QueryRun } from './query-engine.ts'
 import { convertJson, toCsvField } from './values.ts'
 
 // The text formats of a query result (DESIGN §5): `json` is one document and so is built whole (it
 // is bounded by max_rows); `ndjson` and `csv` are generated batch by batch as DuckDB produces them.
 
-export type Format = 'json' | 'ndjson' | 'csv' | 'arrow'
-
-export const CONTENT_TYPES: Record<Format, string> = {
+export const CONTENT_TYPES: Record<QueryFormat, string> = {
   json: 'application/json; charset=utf-8',
   ndjson: 'application/x-ndjson; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   arrow: 'application/vnd.apache.arrow.stream',
 }
 
-export interface JsonResult {
-  columns: ResultColumn[]
-  rows: Json[][]
-  row_count: number
-  truncated: boolean
-  elapsed_ms: number
-}
+/** The json format's document: the contract's QueryResult, rows as DuckDB's JSON values. */
+export type JsonResult = Omit<QueryResult, 'rows'> & { rows: Json[][] }
 
 function convertRow(run: QueryRun, row: DuckDBValue[]): Json[] {
   return row.map((value, i) => convertJson(value, run.types[i]!))
@@ -68,14 +62,14 @@ export interface Rendered {
   body: JsonResult | Readable
 }
 
-const STREAMS: Record<Exclude<Format, 'json'>, (run: QueryRun) => Readable> = {
+const STREAMS: Record<Exclude<QueryFormat, 'json'>, (run: QueryRun) => Readable> = {
   ndjson: (run) => Readable.from(ndjsonLines(run), { objectMode: false }),
   csv: (run) => Readable.from(csvLines(run), { objectMode: false }),
   arrow: arrowStream,
 }
 
 /** json is built whole (bounded by max_rows); the other formats stream as DuckDB produces chunks. */
-export async function renderResult(run: QueryRun, format: Format): Promise<Rendered> {
+export async function renderResult(run: QueryRun, format: QueryFormat): Promise<Rendered> {
   if (format === 'json') return { contentType: CONTENT_TYPES.json, body: await collectJson(run) }
   return { contentType: CONTENT_TYPES[format], body: STREAMS[format](run) }
 }

@@ -1,7 +1,8 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { StatementType } from '@duckdb/node-api'
 import { quoteIdent, quoteLiteral } from '@lakehouse/shared'
-import type { DatasetList, Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import type { DatasetList, Manifest } from '@lakehouse/shared/contracts/catalog.ts'
+import type { QueryColumn, QueryTable } from '@lakehouse/shared/contracts/query.ts'
 import type { Lease } from './parquet-cache.ts'
 import { safeTypeName } from './sql-text.ts'
 
@@ -20,11 +21,6 @@ export interface CatalogSource {
 /** Turns data-file keys into paths DuckDB can read, kept readable until the lease is released. */
 export interface ParquetFiles {
   acquire(keys: readonly string[]): Promise<Lease>
-}
-
-export interface ViewColumn {
-  name: string
-  type: string
 }
 
 interface ViewState {
@@ -131,14 +127,12 @@ export class ViewSet {
   }
 }
 
-export async function listTables(
-  connection: DuckDBConnection,
-): Promise<Array<{ name: string; columns: ViewColumn[] }>> {
+export async function listTables(connection: DuckDBConnection): Promise<QueryTable[]> {
   const reader = await connection.runAndReadAll(
     `SELECT table_name, column_name, data_type FROM information_schema.columns
      WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`,
   )
-  const tables = new Map<string, ViewColumn[]>()
+  const tables = new Map<string, QueryColumn[]>()
   for (const [table, column, type] of reader.getRows() as Array<[string, string, string]>) {
     const columns = tables.get(table) ?? []
     columns.push({ name: column, type })

@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
-import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { tableFromIPC } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type QuerydApp } from '../src/app.ts'
@@ -14,23 +13,15 @@ import { buildApp, type QuerydApp } from '../src/app.ts'
 const CSV = 'id,name,city,hired\n1,Ada,Paris,2024-01-02\n2,Bo,Lyon,2023-05-06\n3,Cy,Paris,2022-07-08\n'
 
 describe('queryd over storaged, catalogd and ingestd', () => {
-  const daemons: DaemonProcess[] = []
-  let dataDir: string
+  let stack: Stack
   let ingestUrl: string
   let app: QuerydApp
   let cleanup: () => void
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'lh-queryd-stack-'))
-    const env = { LH_PATHS_DATA_DIR: dataDir }
-    const storaged = await startDaemon('storaged', { env })
-    const catalogd = await startDaemon('catalogd', { env: { ...env, LH_PEERS_STORAGED: storaged.url } })
-    const ingestd = await startDaemon('ingestd', {
-      env: { ...env, LH_PEERS_STORAGED: storaged.url, LH_PEERS_CATALOGD: catalogd.url },
-    })
-    daemons.push(ingestd, catalogd, storaged)
-    ingestUrl = ingestd.url
-    const config = testConfig({ peers: { storaged: storaged.url, catalogd: catalogd.url } })
+    stack = await startStack({ more: ['ingestd'] })
+    ingestUrl = stack.url('ingestd')
+    const config = testConfig({ peers: { storaged: stack.url('storaged'), catalogd: stack.url('catalogd') } })
     cleanup = config.cleanup
     app = await buildApp({ config })
     const res = await fetch(`${ingestUrl}/v1/ingest/candidates?format=csv`, { method: 'POST', body: CSV })
@@ -38,9 +29,8 @@ describe('queryd over storaged, catalogd and ingestd', () => {
   })
   afterAll(async () => {
     await app?.close()
-    for (const daemon of daemons) await daemon.stop()
+    await stack?.stop()
     cleanup?.()
-    rmSync(dataDir, { recursive: true, force: true })
   })
 
   const GROUP_BY = 'select city, count(*) as n from candidates group by 1 order by 1'
@@ -77,7 +67,7 @@ describe('queryd over storaged, catalogd and ingestd', () => {
   })
 
   it('caches the data files locally, named by etag rather than key', () => {
-    const cached = readdirSync(join(app.query.cache!.dir)).filter((f) => f.endsWith('.parquet'))
+    const cached = readdirSync(join(app.queryService.cache!.dir)).filter((f) => f.endsWith('.parquet'))
     expect(cached.length).toBeGreaterThan(0)
     for (const name of cached) expect(name).toMatch(/^[0-9a-f]{40}\.parquet$/)
   })

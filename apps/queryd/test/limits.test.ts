@@ -18,7 +18,7 @@ describe('queryd limits', () => {
     const res = await sql(h.app, { sql: ENDLESS, timeout_ms: 300 })
     expect(res.statusCode).toBe(504)
     expect(res.json().error.code).toBe('query_timeout')
-    expect(h.app.query.engine.activeQueries).toBe(0)
+    expect(h.app.queryService.engine.activeQueries).toBe(0)
   })
 
   it('applies query.default_timeout_ms when the request names none', async () => {
@@ -49,14 +49,14 @@ describe('queryd limits', () => {
       body: JSON.stringify({ sql: ENDLESS, timeout_ms: 120_000 }),
       signal: client.signal,
     }).catch((err: Error) => err)
-    await waitFor(async () => h.app.query.engine.activeQueries === 1, 'the endless query to start')
+    await waitFor(async () => h.app.queryService.engine.activeQueries === 1, 'the endless query to start')
     // A second query answers while the first still runs: separate connections of one instance.
     const other = await sql(h.app, { sql: 'select count(*) from people' })
     expect(other.json().rows).toEqual([[5]])
-    expect(h.app.query.engine.activeQueries).toBe(1)
+    expect(h.app.queryService.engine.activeQueries).toBe(1)
     client.abort()
     expect(await pending).toBeInstanceOf(Error)
-    await waitFor(async () => h.app.query.engine.activeQueries === 0, 'the cancelled query to stop', 10_000)
+    await waitFor(async () => h.app.queryService.engine.activeQueries === 0, 'the cancelled query to stop', 10_000)
   })
 
   it('cancels a streamed (ndjson) query when the client goes away mid-stream', async () => {
@@ -74,8 +74,8 @@ describe('queryd limits', () => {
     })
     const reader = res.body!.getReader()
     await reader.read()
-    expect(h.app.query.engine.activeQueries).toBe(1)
+    expect(h.app.queryService.engine.activeQueries).toBe(1)
     client.abort()
-    await waitFor(async () => h.app.query.engine.activeQueries === 0, 'the streamed query to stop', 10_000)
+    await waitFor(async () => h.app.queryService.engine.activeQueries === 0, 'the streamed query to stop', 10_000)
   })
 })

@@ -27,13 +27,13 @@ describe('queryd views follow the catalog', () => {
 
   it('re-creates only the views whose manifest version changed', async () => {
     await sql(h.app, { sql: 'select 1' })
-    const created = h.app.query.views.created
+    const created = h.app.queryService.views.created
     const rows = await writeParquet(h.root, 'datasets/other/data/1.parquet', 'select 1 as b')
     h.catalog.commit('other', [{ key: 'datasets/other/data/1.parquet', rows }])
     await sql(h.app, { sql: 'select 1' })
-    expect(h.app.query.views.created).toBe(created + 1)
+    expect(h.app.queryService.views.created).toBe(created + 1)
     await sql(h.app, { sql: 'select 1' })
-    expect(h.app.query.views.created).toBe(created + 1)
+    expect(h.app.queryService.views.created).toBe(created + 1)
   })
 
   it('serves the new files of a replaced dataset', async () => {

@@ -43,13 +43,3 @@ export async function openBackend(config: Config, options: OpenOptions = {}): Pr
   if (config.storage.backend === 's3') return openS3(config, options)
   return FsBackend.open(dataPath(config, config.storage.root, 'storage'))
 }
-
-/** For main.ts: a backend that cannot be opened is a refusal to start (exit 2), in one clear line. */
-export async function openBackendOrExit(config: Config): Promise<ObjectBackend> {
-  try {
-    return await openBackend(config)
-  } catch (err) {
-    process.stderr.write(`storaged: will not start: ${(err as Error).message}\n`)
-    process.exit(2)
-  }
-}

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import { InvalidRequest, PayloadTooLarge } from '@lakehouse/shared'
+import type { ListPage, PutResult, ObjectInfo as WireObjectInfo } from '@lakehouse/shared/contracts/storage.ts'
 import type { ObjectBackend, ObjectInfo, ObjectRead, PutCondition } from './backend.ts'
 import { assertValidKey, assertValidPrefix, keyFromUrl } from './key.ts'
 import { parseRange } from './range.ts'
@@ -15,18 +16,6 @@ export interface PutRequest {
   ifMatch: string | undefined
 }
 
-export interface ObjectJson {
-  key: string
-  size: number
-  etag: string
-  last_modified: string
-}
-
-export interface ListJson {
-  objects: ObjectJson[]
-  next_cursor: string | null
-}
-
 export function conditionFrom(ifNoneMatch: string | undefined, ifMatch: string | undefined): PutCondition {
   if (ifNoneMatch && ifMatch) throw new InvalidRequest('send If-None-Match or If-Match, not both')
   if (ifNoneMatch) return { kind: 'absent' }
@@ -34,7 +23,7 @@ export function conditionFrom(ifNoneMatch: string | undefined, ifMatch: string |
   return { kind: 'none' }
 }
 
-export function objectJson(info: ObjectInfo): ObjectJson {
+export function objectJson(info: ObjectInfo): WireObjectInfo {
   return { key: info.key, size: info.size, etag: info.etag, last_modified: info.lastModified.toISOString() }
 }
 
@@ -63,7 +52,7 @@ export class ObjectService {
     this.maxBytes = maxBytes
   }
 
-  async put(request: PutRequest): Promise<{ key: string; etag: string; size: number }> {
+  async put(request: PutRequest): Promise<PutResult> {
     const key = keyFromUrl(request.url)
     const condition = conditionFrom(request.ifNoneMatch, request.ifMatch)
     // Refuse a declared oversize body before reading a byte of it; undeclared ones are counted.
@@ -86,7 +75,7 @@ export class ObjectService {
     return this.backend.delete(keyFromUrl(url))
   }
 
-  async list(prefix: string, cursor: string | undefined, limit: number): Promise<ListJson> {
+  async list(prefix: string, cursor: string | undefined, limit: number): Promise<ListPage> {
     assertValidPrefix(prefix)
     if (cursor !== undefined) assertValidKey(cursor)
     const page = await this.backend.list(prefix, cursor, limit)

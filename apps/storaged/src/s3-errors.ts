@@ -3,7 +3,7 @@ import {
   LakehouseError,
   NotFound,
   PreconditionFailed,
-  UpstreamTimeout,
+  transportError,
   UpstreamUnavailable,
 } from '@lakehouse/shared'
 
@@ -16,8 +16,6 @@ interface SdkError {
   code?: string
   $metadata?: { httpStatusCode?: number }
 }
-
-const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EPIPE|EAI_AGAIN)$/
 
 export function s3Status(err: unknown): number | undefined {
   return (err as SdkError).$metadata?.httpStatusCode
@@ -46,10 +44,8 @@ export function fromS3Error(err: unknown, what: string): LakehouseError {
   const name = s3ErrorName(err)
   if (isS3NotFound(err)) return new NotFound(`${what}: no such object`)
   if (isS3PreconditionFailed(err)) return new PreconditionFailed(`${what}: precondition failed (${name})`)
-  const code = (err as SdkError).code ?? (err as { cause?: SdkError }).cause?.code ?? ''
-  if (UNREACHABLE.test(code) || UNREACHABLE.test(name))
-    return new UpstreamUnavailable(`${what}: object store unreachable`)
-  if (name === 'TimeoutError' || code === 'ETIMEDOUT') return new UpstreamTimeout(`${what}: object store timed out`)
+  const transport = transportError(err, `${what}: object store`)
+  if (transport) return transport
   const status = s3Status(err)
   if (status === 403 || status === 401) return new UpstreamUnavailable(`${what}: object store refused access (${name})`)
   if (status !== undefined && status >= 500) return new UpstreamUnavailable(`${what}: object store failed (${name})`)

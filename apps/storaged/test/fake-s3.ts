@@ -15,7 +15,7 @@ export interface SeenRequest {
 export interface FakeAnswer {
   status: number
   headers?: Record<string, string>
-  body?: string
+  body?: string | Buffer
 }
 
 export type FakeHandler = (req: SeenRequest, seen: SeenRequest[]) => FakeAnswer

@@ -3,6 +3,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import type { App } from '@lakehouse/shared'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
+import { ESCAPING_KEYS, UNDECODABLE_KEYS } from '@lakehouse/shared/testing/hostile-keys.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { FsBackend } from '../src/fs-backend.ts'
@@ -11,39 +12,10 @@ import { assertValidKey } from '../src/key.ts'
 // Rule: no key escapes the storage root (issue 3, DESIGN §5 key rules). Raw paths go over a real
 // socket, because inject() and fetch() would resolve dot segments before storaged ever saw them.
 
-const ESCAPES: Record<string, string> = {
-  'dot-dot segments': 'a/../../outside.txt',
-  'leading dot-dot': '../outside.txt',
-  'percent-encoded dot-dot': '%2e%2e/%2e%2e/outside.txt',
-  'mixed-case encoded dot-dot': '%2E%2e/outside.txt',
-  'encoded slash making dot-dot': '..%2f..%2foutside.txt',
-  'encoded slash inside a segment': 'a%2f..%2f..%2foutside.txt',
-  'absolute path (encoded leading slash)': '%2fetc%2fpasswd',
-  'absolute path (double slash)': '/tmp/outside.txt',
-  backslash: '..%5c..%5coutside.txt',
-  'NUL byte': 'a%00.txt',
-  'newline (control byte)': 'a%0a.txt',
-  'DEL (control byte)': 'a%7f.txt',
-  'C1 control': 'a%c2%85.txt',
-  'bidi override (format character)': 'a%e2%80%aeb.txt',
-  'fullwidth full stops': '%ef%bc%8e%ef%bc%8e/outside.txt',
-  'one-dot leaders': '%e2%80%a4%e2%80%a4/outside.txt',
-  'two-dot leader': '%e2%80%a5/outside.txt',
-  'fullwidth solidus': 'a%ef%bc%8f..%ef%bc%8foutside.txt',
-  'fullwidth reverse solidus': 'a%ef%bc%bcb.txt',
-  'trailing slash': 'a/b/',
-  'single dot segment': 'a/./b',
-  'over-long key': `${'k/'.repeat(512)}k`,
-  'over-long segment': 's'.repeat(256),
-  'reserved temp folder': '.lh-tmp/x',
-}
-
-// Fastify's router refuses these before any route runs (a param it cannot decode): still 400 and
-// nothing written, but in Fastify's own body until the server factory maps frameworkErrors.
-const REFUSED_BY_ROUTER: Record<string, string> = {
-  'overlong UTF-8 dot (invalid UTF-8)': '%c0%ae%c0%ae/outside.txt',
-  'malformed percent-encoding': 'a%zz.txt',
-}
+const ESCAPES = ESCAPING_KEYS
+// Fastify's router refuses these before any route runs (a param it cannot decode): still 400, in the
+// one error shape, and nothing written.
+const REFUSED_BY_ROUTER = UNDECODABLE_KEYS
 
 function rawPut(port: number, rawKey: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

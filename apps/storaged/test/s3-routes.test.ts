@@ -6,8 +6,8 @@ import { S3RVER_KEYS, type S3rverHandle, startS3rver } from './s3rver-harness.ts
 
 // The route suite against the s3 backend talking to s3rver. s3rver ignores conditional PUT headers,
 // so the backend is opened with the single-writer override (unsafe_no_conditional) — exactly the
-// case the override exists for — and the conditional tests are skipped here; their S3 request
-// mapping is covered by s3-requests.test.ts, and real enforcement by the MinIO smoke.
+// case the override exists for — and the conditional tests are skipped here: they run on the s3
+// backend in s3-fake-routes.test.ts, against the repo's fake S3 that enforces them.
 
 let s3: S3rverHandle
 beforeAll(async () => {
@@ -28,7 +28,7 @@ describeBackendSuite({
     })
     return openS3(config, { warn: () => {} })
   },
-  conditionalSkip: 's3rver silently overwrites on If-None-Match/If-Match; mapping tested in s3-requests.test.ts',
+  conditionalSkip: 's3rver silently overwrites on If-None-Match/If-Match; they run in s3-fake-routes.test.ts',
   paginationSkip:
     's3rver 3.7 answers 500 to any truncated ListObjectsV2 page on Node >= 17 (its continuation token uses DES, ' +
     'gone from OpenSSL 3); the StartAfter/MaxKeys mapping is tested in s3-requests.test.ts',

@@ -134,7 +134,7 @@ export class Pathway {
       })
       this.#logs.set(namespace, opening)
       opening.then(
-        // In the background, on the index's own queue: the next search waits for it, reads do not.
+        // In the background, on the index's queue: the next search and index write wait for it, reads do not.
         (folded) => this.#index.recover(namespace, folded, new IndexWatermark(storage, namespace)),
         // A namespace that failed to load (storaged down) is tried again by the next call.
         () => this.#logs.delete(namespace),

@@ -37,3 +37,26 @@ describe('racing writers lose nothing', () => {
     expect(h.storage.keys('memory/ns/events/')).toHaveLength(2)
   })
 })
+
+describe('racing writers: a writer that always loses', () => {
+  it('gives up after max_append_attempts with 409 conflict, having stored nothing of its own', async () => {
+    const h = harness({ maxAppendAttempts: 3 })
+    await h.pathway.add({ namespace: 'ns', content: 'first', steps: [], metadata: {}, parent: null })
+    const rival = h.reopen()
+    let n = 0
+    let isRivalWriting = false
+    h.storage.beforePutIfAbsent = async (key) => {
+      if (isRivalWriting || !key.includes('/events/')) return
+      isRivalWriting = true // the rival takes the seq just before the loser's PUT, every time
+      await rival.add({ namespace: 'ns', content: `rival ${n++}`, steps: [], metadata: {}, parent: null })
+      isRivalWriting = false
+    }
+    const loser = h.reopen({ maxAppendAttempts: 3 })
+    await expect(
+      loser.add({ namespace: 'ns', content: 'never lands', steps: [], metadata: {}, parent: null }),
+    ).rejects.toMatchObject({ code: 'conflict', status: 409 })
+    h.storage.beforePutIfAbsent = undefined
+    const contents = (await loser.list({ namespace: 'ns', limit: 100 })).traces.map((t) => t.content)
+    expect(contents).not.toContain('never lands')
+  })
+})

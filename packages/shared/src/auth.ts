@@ -2,14 +2,18 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { BlockList, isIPv4, isIPv6 } from 'node:net'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config, Scope } from './config/schema.ts'
+import type { RouteScope } from './contracts/route.ts'
 import { Forbidden, Unauthorized } from './errors.ts'
 import { isLoopbackHost } from './loopback.ts'
-import { grants, isOpenPath, requiredScope } from './scopes.ts'
+import { checkDeclaredScopes } from './route-scopes.ts'
+import { grants } from './scopes.ts'
 
 // Bearer-token auth with scopes and an optional CIDR allow-list (ADR-003). Tokens are compared as
 // SHA-256 digests with timingSafeEqual against every configured token, so neither the length nor
 // the position of a match shows in the timing. With no token configured (local mode) only the
 // address check applies, and the bind guard keeps such a daemon on loopback.
+// The scope a request needs is the one its matched route declares (route-scopes.ts, ADR-003); a
+// request that matched no route still needs a valid token before it learns that (404).
 
 interface TokenEntry {
   name: string
@@ -75,11 +79,26 @@ function bearer(req: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
+/**
+ * The scope the matched route declares, read after routing: `undefined` when the request matched
+ * no route (any valid token, then 404), `null` when a matched route declares none (refused).
+ */
+function neededScope(req: FastifyRequest): RouteScope | undefined | null {
+  if (req.is404) return undefined
+  const declared = req.routeOptions.config.scope
+  if (typeof declared === 'function') return declared(req)
+  return declared ?? null
+}
+
 export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
   const tokens = buildTokens(auth)
   const allowList = buildAllowList(auth.allow_ips)
+  checkDeclaredScopes(app)
   app.addHook('onRequest', async (req) => {
-    if (isOpenPath(req.url)) return
+    const needed = neededScope(req)
+    if (needed === 'open') return
+    // Fails closed: the start-up check refuses such a route, this is the second line.
+    if (needed === null) throw new Forbidden(`route ${req.method} ${req.routeOptions.url} declares no scope`)
     if (!isAddressAllowed(allowList, req.socket.remoteAddress)) {
       throw new Forbidden('client address is not in auth.allow_ips')
     }
@@ -88,7 +107,8 @@ export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
     if (!presented) throw new Unauthorized('missing bearer token')
     const entry = matchToken(tokens, presented)
     if (!entry) throw new Unauthorized('invalid bearer token')
-    const needed = requiredScope(req.method, req.url)
-    if (!grants(entry.scopes, needed)) throw new Forbidden(`token "${entry.name}" lacks the ${needed} scope`)
+    if (needed !== undefined && !grants(entry.scopes, needed)) {
+      throw new Forbidden(`token "${entry.name}" lacks the ${needed} scope`)
+    }
   })
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import {
   type ErrorBody,
@@ -65,9 +65,31 @@ export function errorBody(err: LakehouseError, requestId: string): ErrorBody {
   }
 }
 
+/** How much of a refused upload a daemon reads and drops so that its client sees the answer. */
+const LINGER_MAX_BYTES = 64 * 1024 * 1024
+
+/**
+ * Fastify closes the connection when it refuses a body it has not read (413 on a body over the
+ * limit), and a close with unread bytes in the socket is a TCP reset that can destroy the answer
+ * before the client, still uploading, reads it: the gateway saw EPIPE and answered 503 (ADR-013).
+ * Instead the rest of the body is read and dropped, up to LINGER_MAX_BYTES, and the connection
+ * stays open; beyond that the connection is cut, as nothing else bounds a client that keeps sending.
+ */
+function lingerOnRefusedBody(req: FastifyRequest, reply: FastifyReply): void {
+  if (req.raw.complete || reply.getHeader('connection') !== 'close') return
+  reply.removeHeader('connection')
+  let drained = 0
+  req.raw.on('data', (chunk: Buffer) => {
+    drained += chunk.length
+    if (drained > LINGER_MAX_BYTES) req.raw.socket.destroy()
+  })
+  req.raw.resume()
+}
+
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const mapped = toLakehouseError(err)
+    lingerOnRefusedBody(req, reply)
     // Only our own failures (500) are errors with a stack; a peer down or a query that ran out of
     // time (502-504) is an expected condition, logged as a warning without the trace.
     if (mapped.status === 500) req.log.error({ err }, 'request failed')

@@ -54,6 +54,10 @@ export class Forbidden extends LakehouseError {
   override readonly status = 403
   override readonly code = 'forbidden'
 }
+export class CrossOriginRefused extends LakehouseError {
+  override readonly status = 403
+  override readonly code = 'cross_origin_refused'
+}
 export class StatementNotAllowed extends LakehouseError {
   override readonly status = 403
   override readonly code = 'statement_not_allowed'
@@ -98,6 +102,10 @@ export class ReviewNotAccepted extends LakehouseError {
   override readonly status = 409
   override readonly code = 'review_not_accepted'
 }
+export class RequestTimeout extends LakehouseError {
+  override readonly status = 408
+  override readonly code = 'request_timeout'
+}
 export class PreconditionFailed extends LakehouseError {
   override readonly status = 412
   override readonly code = 'precondition_failed'
@@ -118,6 +126,14 @@ export class TooManyRequests extends LakehouseError {
   override readonly status = 429
   override readonly code = 'too_many_requests'
 }
+export class RateLimited extends LakehouseError {
+  override readonly status = 429
+  override readonly code = 'rate_limited'
+}
+export class HeadersTooLarge extends LakehouseError {
+  override readonly status = 431
+  override readonly code = 'headers_too_large'
+}
 export class UnknownModel extends LakehouseError {
   override readonly status = 400
   override readonly code = 'unknown_model'
@@ -125,6 +141,11 @@ export class UnknownModel extends LakehouseError {
 export class ProviderError extends LakehouseError {
   override readonly status = 502
   override readonly code = 'provider_error'
+}
+/** A peer answered, but not in its contract's shape (a stored object without an etag): its bug, not ours. */
+export class UpstreamProtocolError extends LakehouseError {
+  override readonly status = 502
+  override readonly code = 'upstream_protocol_error'
 }
 export class InternalError extends LakehouseError {
   override readonly status = 500
@@ -167,6 +188,11 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     ReviewNotAccepted,
     UnknownModel,
     ProviderError,
+    UpstreamProtocolError,
+    CrossOriginRefused,
+    RequestTimeout,
+    RateLimited,
+    HeadersTooLarge,
     PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -203,6 +229,8 @@ export function statusError(status: number, message: string): LakehouseError {
       return new MethodNotAllowed(message)
     case 409:
       return new Conflict(message)
+    case 408:
+      return new RequestTimeout(message)
     case 412:
       return new PreconditionFailed(message)
     case 413:
@@ -213,6 +241,8 @@ export function statusError(status: number, message: string): LakehouseError {
       return new RangeNotSatisfiable(message)
     case 429:
       return new TooManyRequests(message)
+    case 431:
+      return new HeadersTooLarge(message)
     case 503:
       return new UpstreamUnavailable(message)
     case 504:

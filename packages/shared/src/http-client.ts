@@ -2,8 +2,9 @@ import type { Readable } from 'node:stream'
 import { type Dispatcher, Pool, errors as undiciErrors } from 'undici'
 import type { Config } from './config/schema.ts'
 import type { PeerDaemon } from './daemons.ts'
-import { errorFromBody, type LakehouseError, UpstreamTimeout, UpstreamUnavailable } from './errors.ts'
+import { errorFromBody, type LakehouseError, UpstreamUnavailable } from './errors.ts'
 import { currentRequestId } from './request-context.ts'
+import { transportError } from './transport-errors.ts'
 
 // The one HTTP client base every daemon client is built on (storage, catalog, query, embed, ...):
 // a keep-alive pool per peer, a deadline per request, the caller's request id and the service
@@ -34,25 +35,6 @@ export interface RequestOptions {
 }
 
 export type ClientResponse = Dispatcher.ResponseData
-
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-])
-const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
-
-function errorCode(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string }; errors?: Array<{ code?: string }> }
-  return e.code ?? e.cause?.code ?? e.errors?.[0]?.code
-}
 
 export class ServiceClient {
   readonly service: string
@@ -111,9 +93,11 @@ export class ServiceClient {
     return (await response.body.json()) as T
   }
 
-  /** GET /health of the peer; resolves when it answers 200. */
-  async health(): Promise<string> {
-    const response = await this.request({ method: 'GET', path: '/health', timeoutMs: 2_000 })
+  /** GET /health of the peer; resolves when it answers 200. The caller's `signal` (a /ready
+   * deadline) cancels it; without one it gives up after 2 s. */
+  async health(signal?: AbortSignal): Promise<string> {
+    const deadline = signal ? { signal } : { timeoutMs: 2_000 }
+    const response = await this.request({ method: 'GET', path: '/health', ...deadline })
     return response.body.text()
   }
 
@@ -140,11 +124,9 @@ export class ServiceClient {
   }
 
   #transportError(err: unknown): Error {
-    const code = errorCode(err)
-    if (code && TIMED_OUT.has(code)) return new UpstreamTimeout(`${this.service} did not answer in time`)
+    // The caller's own abort is not the peer's failure: it goes back as it came.
     if (err instanceof undiciErrors.RequestAbortedError || (err as Error).name === 'AbortError') return err as Error
-    if (code && UNREACHABLE.has(code)) return new UpstreamUnavailable(`${this.service} is unavailable (${code})`)
-    return new UpstreamUnavailable(`${this.service} is unavailable`)
+    return transportError(err, this.service) ?? new UpstreamUnavailable(`${this.service} is unavailable`)
   }
 }
 

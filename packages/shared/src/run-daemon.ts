@@ -1,3 +1,5 @@
+import { rename, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { checkBind } from './bind-guard.ts'
 import { ConfigError, loadConfig } from './config/load.ts'
@@ -58,12 +60,31 @@ export async function runDaemon(
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+  // An error nobody caught is one fatal JSON line (the stack inside it), not Node's multi-line
+  // dump that journald would split into unrelated entries; systemd then restarts the daemon.
+  const crash = (what: string) => (err: unknown) => {
+    app.log.fatal({ err }, `${what}; exiting`)
+    process.exit(1)
+  }
+  process.on('uncaughtException', crash('uncaught exception'))
+  process.on('unhandledRejection', crash('unhandled rejection'))
   try {
     await app.listen({ host: config.server.host, port: config.ports[service] })
+    await reportPort(app)
   } catch (err) {
     process.stderr.write(
       `${service}: cannot listen on ${config.server.host}:${config.ports[service]}: ${(err as Error).message}\n`,
     )
     process.exit(1)
   }
+}
+
+/** A parent that started us on port 0 (tests, benches) learns the bound port from this file,
+ * written whole (rename) so that it never reads half a number. */
+async function reportPort(app: FastifyInstance): Promise<void> {
+  const file = process.env.LH_TEST_PORT_FILE
+  if (!file) return
+  const port = (app.server.address() as AddressInfo).port
+  await writeFile(`${file}.tmp`, String(port))
+  await rename(`${file}.tmp`, file)
 }

@@ -7,8 +7,10 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import { registerAuth } from './auth.ts'
+import { hasToken, registerAuth } from './auth.ts'
+import { writeClientError } from './client-errors.ts'
 import type { Config } from './config/schema.ts'
+import { registerCrossSiteGuard } from './cross-site.ts'
 import { errorBody, registerErrorHandlers } from './error-handler.ts'
 import { InvalidRequest } from './errors.ts'
 import { type ReadyChecks, registerHealth } from './health.ts'
@@ -42,6 +44,7 @@ export function requestIdFrom(header: unknown): string {
 
 export function createServer(options: CreateServerOptions): App {
   const { service, config } = options
+  const { server } = config
   const app = Fastify({
     logger: loggerOptions(service, config),
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
@@ -50,6 +53,17 @@ export function createServer(options: CreateServerOptions): App {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false },
+    // Slow clients are cut off (ADR-013): headers and the whole request each have a deadline,
+    // checked every timeout_check_interval_ms; idle keep-alive connections close.
+    http: {
+      headersTimeout: server.headers_timeout_ms,
+      requestTimeout: server.request_timeout_ms,
+      connectionsCheckingInterval: server.timeout_check_interval_ms,
+    },
+    requestTimeout: server.request_timeout_ms,
+    keepAliveTimeout: server.keep_alive_timeout_ms,
+    // Bytes Node's parser refuses still get the one error shape.
+    clientErrorHandler: writeClientError,
     // A URL the router cannot decode (%zz, overlong UTF-8) still gets the one error shape.
     frameworkErrors: (err, req, reply) => {
       const raw = reply as unknown as FastifyReply
@@ -74,6 +88,7 @@ export function createServer(options: CreateServerOptions): App {
     runWithRequestId(req.id, done)
   })
   registerErrorHandlers(app)
+  registerCrossSiteGuard(app, !hasToken(config.auth))
   registerAuth(app, config.auth)
   registerHealth(app, service, options.readyChecks ?? {})
   return app

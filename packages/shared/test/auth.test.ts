@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { requiredScope } from '../src/scopes.ts'
+import { ALL_ROUTES } from '../src/contracts/index.ts'
 import { createServer } from '../src/server.ts'
 import { testConfig } from '../src/testing/config.ts'
 
@@ -16,10 +16,10 @@ function build(auth: Record<string, unknown>) {
   const config = testConfig({ auth })
   cleanups.push(config.cleanup)
   const app = createServer({ service: 'testd', config })
-  app.get('/v1/catalog/datasets', async () => ({ ok: 'read' }))
-  app.post('/v1/catalog/datasets/:name/commits', async () => ({ ok: 'write' }))
-  app.delete('/v1/catalog/datasets/:name', async () => ({ ok: 'admin' }))
-  app.post('/v1/query/sql', async () => ({ ok: 'query' }))
+  app.get('/v1/catalog/datasets', { config: { scope: 'read' } }, async () => ({ ok: 'read' }))
+  app.post('/v1/catalog/datasets/:name/commits', { config: { scope: 'write' } }, async () => ({ ok: 'write' }))
+  app.delete('/v1/catalog/datasets/:name', { config: { scope: 'admin' } }, async () => ({ ok: 'admin' }))
+  app.post('/v1/query/sql', { config: { scope: 'read' } }, async () => ({ ok: 'query' }))
   return app
 }
 
@@ -109,20 +109,36 @@ describe('auth', () => {
   })
 })
 
-describe('requiredScope', () => {
+describe('declared scopes (ADR-003)', () => {
+  const scopeOf = (method: string, url: string) =>
+    ALL_ROUTES.find(({ contract }) => contract.method === method && contract.url === url)?.contract.scope
+
   it.each([
-    ['GET', '/v1/storage/objects/a', 'read'],
-    ['HEAD', '/v1/storage/objects/a', 'read'],
-    ['PUT', '/v1/storage/objects/a', 'write'],
+    ['GET', '/v1/storage/objects/*', 'read'],
+    ['HEAD', '/v1/storage/objects/*', 'read'],
+    ['PUT', '/v1/storage/objects/*', 'write'],
+    ['DELETE', '/v1/storage/objects/*', 'write'],
     ['POST', '/v1/query/sql', 'read'],
     ['POST', '/v1/embed', 'read'],
-    ['POST', '/v1/vectors/indexes/docs/search', 'read'],
-    ['POST', '/v1/vectors/indexes/docs/upsert', 'write'],
-    ['POST', '/v1/ingest/candidates?format=csv', 'write'],
-    ['DELETE', '/v1/catalog/datasets/candidates', 'admin'],
+    ['POST', '/v1/ingest/:dataset', 'write'],
+    ['POST', '/v1/catalog/datasets/:name/commits', 'write'],
+    ['DELETE', '/v1/catalog/datasets/:name', 'admin'],
     ['POST', '/v1/catalog/vacuum', 'admin'],
-    ['DELETE', '/v1/storage/objects/a', 'write'],
   ] as const)('%s %s needs %s', (method, url, scope) => {
-    expect(requiredScope(method, url)).toBe(scope)
+    expect(scopeOf(method, url)).toBe(scope)
+  })
+
+  it('refuses to start while a route declares no scope', async () => {
+    const app = build({ token: MAIN })
+    app.get('/v1/undeclared', async () => ({ ok: true }))
+    await expect(app.ready()).rejects.toThrow(/without a declared scope.*GET \/v1\/undeclared/)
+  })
+
+  it('asks a request that matches no route for a valid token before it answers 404', async () => {
+    const app = build({ tokens: [{ name: 'agent', token: READER, scopes: ['read'] }] })
+    expect((await app.inject({ method: 'DELETE', url: '/v1/nothing/here' })).statusCode).toBe(401)
+    expect((await app.inject({ method: 'DELETE', url: '/v1/nothing/here', headers: bearer(READER) })).statusCode).toBe(
+      404,
+    )
   })
 })

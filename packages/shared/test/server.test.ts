@@ -9,29 +9,37 @@ afterEach(() => {
   for (const c of configs.splice(0)) c.cleanup()
 })
 
+const READ = { config: { scope: 'read' } } as const
+
 function build(readyChecks = {}) {
   const config = testConfig({ server: { body_limit_bytes: 1024 } })
   configs.push(config)
   const app = createServer({ service: 'testd', config, readyChecks })
   app.post(
     '/v1/things',
-    { schema: { body: z.strictObject({ name: z.string().min(1), count: z.number().int().optional() }) } },
+    {
+      config: { scope: 'write' },
+      schema: { body: z.strictObject({ name: z.string().min(1), count: z.number().int().optional() }) },
+    },
     async (req) => ({ got: req.body.name }),
   )
   app.get(
     '/v1/things',
-    { schema: { querystring: z.strictObject({ limit: z.coerce.number().int().max(10).optional() }) } },
+    {
+      config: { scope: 'read' },
+      schema: { querystring: z.strictObject({ limit: z.coerce.number().int().max(10).optional() }) },
+    },
     async (req) => ({
       limit: req.query.limit ?? null,
     }),
   )
-  app.get('/v1/conflict', async () => {
+  app.get('/v1/conflict', READ, async () => {
     throw new VersionConflict('expected version 3, found 4')
   })
-  app.get('/v1/crash', async () => {
+  app.get('/v1/crash', READ, async () => {
     throw new Error('ENOENT: open /srv/secret/path/key=AKIA123')
   })
-  app.get('/v1/internal', async () => {
+  app.get('/v1/internal', READ, async () => {
     throw new InternalError('internal error')
   })
   return app

@@ -17,7 +17,7 @@ describe('graceful shutdown', () => {
     const app = createServer({ service: 'testd', config })
     let release: () => void = () => {}
     const started = new Promise<void>((resolveStarted) => {
-      app.get('/slow', async () => {
+      app.get('/slow', { config: { scope: 'read' } }, async () => {
         resolveStarted()
         await new Promise<void>((r) => {
           release = r

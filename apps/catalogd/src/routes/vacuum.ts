@@ -1,6 +1,5 @@
 import type { App } from '@lakehouse/shared'
-import type { VacuumResult } from '@lakehouse/shared/clients/catalog.ts'
-import { catalogRoutes } from '@lakehouse/shared/contracts/catalog.ts'
+import { catalogRoutes, type VacuumResult } from '@lakehouse/shared/contracts/catalog.ts'
 import { routeOptions } from '@lakehouse/shared/contracts/route.ts'
 
 // POST /v1/catalog/vacuum (admin): removes unreferenced data files past the grace period.

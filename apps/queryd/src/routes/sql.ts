@@ -1,5 +1,6 @@
 import type { App } from '@lakehouse/shared'
-import { z } from 'zod'
+import { queryRoutes } from '@lakehouse/shared/contracts/query.ts'
+import { routeOptions } from '@lakehouse/shared/contracts/route.ts'
 import type { QueryEngine } from '../query-engine.ts'
 import { renderResult } from '../result-formats.ts'
 
@@ -7,21 +8,11 @@ import { renderResult } from '../result-formats.ts'
 // escaping; the SQL text itself is held to query.max_sql_bytes by the engine. A client that goes
 // away before its answer is complete cancels the query.
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()])
-
-export const sqlBodySchema = z.strictObject({
-  sql: z.string().min(1),
-  params: z.union([z.array(scalar), z.record(z.string(), scalar)]).optional(),
-  format: z.enum(['json', 'ndjson', 'csv', 'arrow']).default('json'),
-  max_rows: z.number().int().positive().optional(),
-  timeout_ms: z.number().int().positive().optional(),
-})
-
 export function registerSqlRoute(app: App, engine: QueryEngine, maxSqlBytes: number): void {
-  app.post(
-    '/v1/query/sql',
-    { schema: { body: sqlBodySchema }, bodyLimit: maxSqlBytes * 2 + 64 * 1024 },
-    async (req, reply) => {
+  app.route({
+    ...routeOptions(queryRoutes.sql),
+    bodyLimit: maxSqlBytes * 2 + 64 * 1024,
+    handler: async (req, reply) => {
       const cancel = new AbortController()
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) cancel.abort()
@@ -31,5 +22,5 @@ export function registerSqlRoute(app: App, engine: QueryEngine, maxSqlBytes: num
       reply.type(rendered.contentType)
       return rendered.body
     },
-  )
+  })
 }

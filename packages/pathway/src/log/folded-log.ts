@@ -1,3 +1,4 @@
+import { Conflict } from '@lakehouse/shared/errors.ts'
 import {
   type EventDraft,
   EventLog,
@@ -114,7 +115,9 @@ export class FoldedLog<S> {
         await this.#maybeSnapshot()
         return decision.answer(this.#state, event)
       }
-      throw new Error(`memory/${this.namespace}: lost ${this.#options.maxAppendAttempts} append races in a row`)
+      throw new Conflict(
+        `memory/${this.namespace}: lost ${this.#options.maxAppendAttempts} append races in a row; try again`,
+      )
     })
   }
 

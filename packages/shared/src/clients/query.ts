@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { Config } from '../config/schema.ts'
+import { type QueryFormat, QueryResult, type QueryTable, type SqlRequest, TableList } from '../contracts/query.ts'
 import { serviceClient } from '../http-client.ts'
 import { PeerClient } from './peer-client.ts'
 
@@ -8,43 +9,21 @@ import { PeerClient } from './peer-client.ts'
 // StatementNotAllowed (403), SqlError (400), QueryTimeout (504). The HTTP deadline is the query's
 // own timeout plus a margin, so queryd's 504 arrives before the client gives up on it.
 
-export type QueryFormat = 'json' | 'ndjson' | 'csv' | 'arrow'
-export type SqlParam = string | number | boolean | null
-
-export interface SqlRequest {
-  sql: string
-  params?: SqlParam[] | Record<string, SqlParam>
-  max_rows?: number
-  timeout_ms?: number
-}
-
-export interface QueryColumn {
-  name: string
-  /** DuckDB type name, e.g. BIGINT, VARCHAR, DECIMAL(18,3). */
-  type: string
-}
-
-/** BIGINT beyond 2^53 and DECIMAL arrive as strings, DATE/TIMESTAMP as ISO 8601, BLOB as base64. */
-export type QueryValue = null | boolean | number | string | QueryValue[] | { [key: string]: QueryValue }
-
-export interface QueryResult {
-  columns: QueryColumn[]
-  rows: QueryValue[][]
-  row_count: number
-  truncated: boolean
-  elapsed_ms: number
-}
-
-export interface QueryTable {
-  name: string
-  columns: QueryColumn[]
-}
+export type {
+  QueryColumn,
+  QueryFormat,
+  QueryResult,
+  QueryTable,
+  QueryValue,
+  SqlParam,
+  SqlRequest,
+} from '../contracts/query.ts'
 
 const MARGIN_MS = 5_000
 
 export class QueryClient extends PeerClient {
-  sql(request: SqlRequest & { format?: 'json' }): Promise<QueryResult> {
-    return this.http.json<QueryResult>({
+  sql(request: Omit<SqlRequest, 'format'> & { format?: 'json' }): Promise<QueryResult> {
+    return this.parsed(QueryResult, {
       method: 'POST',
       path: '/v1/query/sql',
       json: request,
@@ -64,7 +43,7 @@ export class QueryClient extends PeerClient {
   }
 
   async tables(): Promise<QueryTable[]> {
-    const answer = await this.http.json<{ tables: QueryTable[] }>({ method: 'GET', path: '/v1/query/tables' })
+    const answer = await this.parsed(TableList, { method: 'GET', path: '/v1/query/tables' })
     return answer.tables
   }
 

@@ -1,30 +1,16 @@
 import type { Readable } from 'node:stream'
 import type { Config } from '../config/schema.ts'
-import { NotFound } from '../errors.ts'
+import { ListPage, type ObjectInfo, PutResult } from '../contracts/storage.ts'
+import { NotFound, UpstreamProtocolError } from '../errors.ts'
 import { serviceClient } from '../http-client.ts'
 import { PeerClient } from './peer-client.ts'
 
 // The client of storaged (DESIGN §5 "storage") that every other daemon uses. Keys are passed as
 // they are and encoded segment by segment; conditional writes surface as PreconditionFailed (412),
-// a missing object as NotFound (404), both from packages/shared/errors.
+// a missing object as NotFound (404), both from packages/shared/errors; an answer without an etag
+// is storaged breaking its contract, 502 upstream_protocol_error, never a missing object.
 
-export interface ObjectInfo {
-  key: string
-  size: number
-  etag: string
-  last_modified: string
-}
-
-export interface PutResult {
-  key: string
-  etag: string
-  size: number
-}
-
-export interface ListPage {
-  objects: ObjectInfo[]
-  next_cursor: string | null
-}
+export type { ListPage, ObjectInfo, PutResult } from '../contracts/storage.ts'
 
 export type Body = string | Buffer | Uint8Array | Readable | AsyncIterable<Uint8Array>
 
@@ -83,7 +69,7 @@ export class StorageClient extends PeerClient {
   }
 
   listPage(prefix: string, cursor?: string, limit?: number): Promise<ListPage> {
-    return this.http.json<ListPage>({ method: 'GET', path: '/v1/storage/objects', query: { prefix, cursor, limit } })
+    return this.parsed(ListPage, { method: 'GET', path: '/v1/storage/objects', query: { prefix, cursor, limit } })
   }
 
   /** Every object under `prefix`, in key order, page after page. */
@@ -99,7 +85,7 @@ export class StorageClient extends PeerClient {
   async #put(key: string, body: Body, headers: Record<string, string>, contentLength?: number): Promise<PutResult> {
     const all: Record<string, string> = { 'content-type': 'application/octet-stream', ...headers }
     if (contentLength !== undefined) all['content-length'] = String(contentLength)
-    return this.http.json<PutResult>({ method: 'PUT', path: objectPath(key), headers: all, body })
+    return this.parsed(PutResult, { method: 'PUT', path: objectPath(key), headers: all, body })
   }
 }
 
@@ -111,7 +97,7 @@ function infoFromHeaders(
     return Array.isArray(value) ? value[0] : value
   }
   const etag = one('etag')
-  if (!etag) throw new NotFound('storaged answered without an etag')
+  if (!etag) throw new UpstreamProtocolError('storaged answered without an etag')
   return {
     size: Number(one('content-length') ?? 0),
     etag,

@@ -1,7 +1,9 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 
 // LH_* environment overrides, derived from the schema itself: the leaf at path a.b_c is LH_A_B_C, so
-// no variable name is written twice. Values are coerced by the leaf's type.
+// no variable name is written twice. Values are coerced by the leaf's type. The schema is read
+// through zod's public z.toJSONSchema(), not its internals, so a zod upgrade cannot silently
+// change which variables exist (ADR-012).
 
 /** Short names the design promises, kept as aliases of their schema paths. */
 const ALIASES: Record<string, string[]> = {
@@ -19,38 +21,41 @@ interface Leaf {
   kind: LeafKind
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }
-  for (;;) {
-    const { type } = current.def
-    if (['default', 'prefault', 'optional', 'nullable', 'catch', 'readonly'].includes(type) && current.def.innerType) {
-      current = current.def.innerType as unknown as typeof current
-    } else if (type === 'pipe' && current.def.in) {
-      current = current.def.in as unknown as typeof current
-    } else {
-      return current as unknown as z.ZodType
-    }
+/** The JSON Schema nodes the walk reads; z.toJSONSchema is zod's public view of a schema. */
+interface JsonSchemaNode {
+  type?: string | string[]
+  properties?: Record<string, JsonSchemaNode>
+  anyOf?: JsonSchemaNode[]
+}
+
+function kindOf(node: JsonSchemaNode): LeafKind {
+  // A nullable leaf is `type: [T, "null"]` or `anyOf: [T, null]`: its kind is T's.
+  const types = (node.anyOf ?? [node])
+    .flatMap((member) => (Array.isArray(member.type) ? member.type : [member.type]))
+    .filter((type) => type !== 'null')
+  if (types.length !== 1) return 'other'
+  switch (types[0]) {
+    case 'string':
+      return 'string'
+    case 'number':
+    case 'integer':
+      return 'number'
+    case 'boolean':
+      return 'boolean'
+    case 'array':
+      return 'array'
+    default:
+      return 'other'
   }
 }
 
-function collectLeaves(schema: z.ZodType, path: string[], out: Map<string, Leaf>): void {
-  const inner = unwrap(schema) as unknown as { def: { type: string; shape?: Record<string, z.ZodType> } }
-  const type = inner.def.type
-  if (type === 'object' && inner.def.shape) {
-    for (const [key, child] of Object.entries(inner.def.shape)) collectLeaves(child, [...path, key], out)
+function collectLeaves(node: JsonSchemaNode, path: string[], out: Map<string, Leaf>): void {
+  // Tables (objects with named keys) are walked; a record (no named keys) is one JSON leaf.
+  if (node.type === 'object' && node.properties) {
+    for (const [key, child] of Object.entries(node.properties)) collectLeaves(child, [...path, key], out)
     return
   }
-  const kind: LeafKind =
-    type === 'string' || type === 'enum'
-      ? 'string'
-      : type === 'number'
-        ? 'number'
-        : type === 'boolean'
-          ? 'boolean'
-          : type === 'array'
-            ? 'array'
-            : 'other'
-  out.set(`LH_${path.join('_').toUpperCase()}`, { path, kind })
+  out.set(`LH_${path.join('_').toUpperCase()}`, { path, kind: kindOf(node) })
 }
 
 function coerce(name: string, raw: string, kind: LeafKind): unknown {
@@ -90,7 +95,9 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 /** Applies every LH_* variable onto `raw`; an LH_* name that is no key fails with its name. */
 export function applyEnv(schema: z.ZodType, raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   const leaves = new Map<string, Leaf>()
-  collectLeaves(schema, [], leaves)
+  // The input side: what a variable supplies is parsed (defaults applied, pipes run) afterwards.
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode
+  collectLeaves(json, [], leaves)
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('LH_') || value === undefined || NOT_CONFIG.test(name)) continue
     const aliasPath = ALIASES[name]

@@ -13,8 +13,10 @@ import { vectorsSectionSchema } from './sections/vectors.ts'
 // The whole configuration of every daemon, one schema (DESIGN §10). Every table is strict, so an
 // unknown key is an error that names it. Each daemon reads only its own sections.
 
-const port = z.number().int().min(1).max(65535)
+// 0 lets the OS pick a free port (tests); the daemon reports the one it got (run-daemon.ts).
+const port = z.number().int().min(0).max(65535)
 const bytes = z.number().int().positive()
+const ms = z.number().int().positive()
 
 export const scopeSchema = z.enum(['read', 'write', 'admin'])
 export type Scope = z.infer<typeof scopeSchema>
@@ -27,6 +29,18 @@ const serverSchema = z.strictObject({
   shutdown_timeout_ms: z.number().int().positive().default(10_000),
   /** LH_ALLOW_NONLOOPBACK=1: bind a non-loopback address with no token. Loud warning. */
   allow_nonloopback: z.boolean().default(false),
+  // Slow clients (ADR-013): a connection may not hold a request open by trickling bytes.
+  /** Longest time to receive a request's headers. */
+  headers_timeout_ms: ms.default(30_000),
+  /** Longest time to receive a whole request, body included: 10 min lets a 2 GiB upload through at 3.6 MB/s. */
+  request_timeout_ms: ms.default(10 * 60 * 1000),
+  /**
+   * How long an idle keep-alive connection stays open between two requests: Fastify's 72 s, above
+   * the idle timeout of common load balancers (60 s), which would otherwise reuse a closed socket.
+   */
+  keep_alive_timeout_ms: ms.default(72_000),
+  /** How often the two timeouts above are checked (Node's connectionsCheckingInterval). */
+  timeout_check_interval_ms: ms.default(1_000),
 })
 
 const portsSchema = z.strictObject({
@@ -99,6 +113,14 @@ export const configSchema = z
     vectors: vectorsSectionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
+    // Node refuses a headers timeout longer than the request timeout that contains it.
+    if (config.server.headers_timeout_ms > config.server.request_timeout_ms) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'headers_timeout_ms'],
+        message: `must not be larger than server.request_timeout_ms (${config.server.request_timeout_ms})`,
+      })
+    }
     // A query allowed to run for query.max_timeout_ms must not be cut short by the gateway first.
     if (config.gateway.upstream_timeout_ms <= config.query.max_timeout_ms) {
       ctx.addIssue({

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { duckDbTypeProblem } from './duckdb-type.ts'
 import { defineRoute } from './route.ts'
 
 // The catalog API (DESIGN §5 "catalog", §6): manifests, commits, versions, vacuum. A manifest is
@@ -6,12 +7,23 @@ import { defineRoute } from './route.ts'
 
 export const DatasetNameParams = z.strictObject({ name: z.string() })
 
-export const SchemaField = z.strictObject({
-  name: z.string().min(1).max(255),
-  /** DuckDB logical type name, e.g. BIGINT, DOUBLE, VARCHAR, TIMESTAMP, DECIMAL(18,3). */
-  type: z.string().min(1).max(255),
-  nullable: z.boolean(),
+/** C0, DEL and C1 controls: they make two names print the same and break every text format. */
+const CONTROL = /\p{Cc}/u
+
+/** Any text a CSV header may hold (spaces included), but not empty, not controls, at most 255 bytes. */
+export const ColumnName = z
+  .string()
+  .min(1)
+  .refine((name) => !CONTROL.test(name), 'a column name may not contain control characters')
+  .refine((name) => Buffer.byteLength(name, 'utf8') <= 255, 'a column name is at most 255 bytes of UTF-8')
+
+/** A DuckDB logical type name, e.g. BIGINT, DOUBLE, VARCHAR, TIMESTAMP, DECIMAL(18,3), BIGINT[]. */
+export const ColumnType = z.string().superRefine((type, ctx) => {
+  const problem = duckDbTypeProblem(type)
+  if (problem) ctx.addIssue({ code: 'custom', message: `not a DuckDB type name: ${problem}` })
 })
+
+export const SchemaField = z.strictObject({ name: ColumnName, type: ColumnType, nullable: z.boolean() })
 export type SchemaField = z.infer<typeof SchemaField>
 
 export const DataFile = z.strictObject({
@@ -33,6 +45,58 @@ export const CommitRequest = z.strictObject({
 })
 export type CommitRequest = z.infer<typeof CommitRequest>
 
+export const CommitOperation = z.enum(['create', 'append', 'replace', 'delete'])
+export type CommitOperation = z.infer<typeof CommitOperation>
+
+// Answers are parsed with z.object, not strictObject: a client accepts (and drops) a field a newer
+// catalogd adds, while requests stay strict so a typo is refused.
+/**
+ * A column as a manifest holds it. Looser than SchemaField on purpose: a manifest committed before
+ * the type and name rules must still read (queryd re-checks type names before it uses them).
+ */
+const StoredField = z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })
+
+export const Manifest = z.object({
+  name: z.string(),
+  version: z.number().int().positive(),
+  operation: CommitOperation,
+  schema: z.array(StoredField),
+  files: z.array(DataFile),
+  row_count: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  created_at: z.string(),
+  committed_at: z.string(),
+  /** The idempotency key of the commit that wrote this version; a later commit with it commits nothing. */
+  idempotency_key: z.string().optional(),
+  /** Set on the tombstone version written by a delete. */
+  deleted: z.boolean().optional(),
+})
+export type Manifest = z.infer<typeof Manifest>
+
+export const DatasetList = z.object({ datasets: z.array(Manifest), generation: z.number().int().nonnegative() })
+export type DatasetList = z.infer<typeof DatasetList>
+
+export const Generation = z.object({ generation: z.number().int().nonnegative() })
+
+export const VersionEntry = z.object({
+  version: z.number().int().positive(),
+  operation: CommitOperation,
+  row_count: z.number().int().nonnegative(),
+  committed_at: z.string(),
+})
+export type VersionEntry = z.infer<typeof VersionEntry>
+
+export const VersionList = z.object({ name: z.string(), versions: z.array(VersionEntry) })
+export type VersionList = z.infer<typeof VersionList>
+
+export const VacuumResult = z.object({
+  /** Keys of the data files removed. */
+  deleted: z.array(z.string()),
+  /** Data files left in place (referenced by some version, or younger than the grace period). */
+  kept: z.number().int().nonnegative(),
+})
+export type VacuumResult = z.infer<typeof VacuumResult>
+
 export const VersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() })
 
 export const VacuumRequest = z.strictObject({}).nullish()
@@ -43,12 +107,14 @@ export const catalogRoutes = {
     url: '/v1/catalog/datasets',
     scope: 'read',
     summary: 'every live dataset with the global generation',
+    response: DatasetList,
   }),
   generation: defineRoute({
     method: 'GET',
     url: '/v1/catalog/generation',
     scope: 'read',
     summary: 'the global generation: changes on every commit',
+    response: Generation,
   }),
   getManifest: defineRoute({
     method: 'GET',
@@ -57,6 +123,7 @@ export const catalogRoutes = {
     summary: "a dataset's latest (or given) manifest",
     params: DatasetNameParams,
     querystring: VersionQuery,
+    response: Manifest,
   }),
   listVersions: defineRoute({
     method: 'GET',
@@ -64,6 +131,7 @@ export const catalogRoutes = {
     scope: 'read',
     summary: 'every version of a dataset, deleted ones included',
     params: DatasetNameParams,
+    response: VersionList,
   }),
   commit: defineRoute({
     method: 'POST',
@@ -72,6 +140,7 @@ export const catalogRoutes = {
     summary: 'commit a new version atomically',
     params: DatasetNameParams,
     body: CommitRequest,
+    response: Manifest,
   }),
   deleteDataset: defineRoute({
     method: 'DELETE',
@@ -79,6 +148,7 @@ export const catalogRoutes = {
     scope: 'admin',
     summary: 'write a tombstone version; history stays readable',
     params: DatasetNameParams,
+    response: Manifest,
   }),
   vacuum: defineRoute({
     method: 'POST',
@@ -86,5 +156,6 @@ export const catalogRoutes = {
     scope: 'admin',
     summary: 'remove unreferenced data files older than the grace period',
     body: VacuumRequest,
+    response: VacuumResult,
   }),
 } as const

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { Scope } from '../config/schema.ts'
 
@@ -19,6 +20,8 @@ export interface RouteContract {
   summary: string
   params?: z.ZodType
   querystring?: z.ZodType
+  /** Loose objects: a request carries many other headers; only the ones the route reads are typed. */
+  headers?: z.ZodType
   body?: z.ZodType
   /** The success answer's shape (JSON routes); absent for byte streams. */
   response?: z.ZodType
@@ -29,15 +32,21 @@ export function defineRoute<const C extends RouteContract>(contract: C): C {
   return contract
 }
 
+/**
+ * The scope of a route that serves many (the gateway's forwarding routes): decided per request from
+ * the owning daemon's declared table. `undefined` when no declared route matches: any valid token.
+ */
+export type ScopeResolver = (req: FastifyRequest) => RouteScope | undefined
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Declared by every route (routeOptions); the auth hook enforces it on the matched route. */
-    scope?: RouteScope
+    scope?: RouteScope | ScopeResolver
   }
 }
 
 type SchemaOf<C extends RouteContract> = {
-  [K in 'params' | 'querystring' | 'body' as C[K] extends z.ZodType ? K : never]: C[K]
+  [K in 'params' | 'querystring' | 'headers' | 'body' as C[K] extends z.ZodType ? K : never]: C[K]
 }
 
 /**
@@ -50,6 +59,7 @@ export function routeOptions<const C extends RouteContract>(
   const schema: Record<string, z.ZodType> = {}
   if (contract.params) schema.params = contract.params
   if (contract.querystring) schema.querystring = contract.querystring
+  if (contract.headers) schema.headers = contract.headers
   if (contract.body) schema.body = contract.body
   return {
     method: contract.method,

@@ -1,11 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import type { Daemon } from '../daemons.ts'
 
-// Tests only: runs a real daemon as a child process (its main.ts under this Node), on a free port,
-// and waits until its /health answers. This is how a daemon's tests talk to the peers it needs
+// Tests only: runs a real daemon as a child process (its main.ts under this Node) on port 0, reads
+// the port it bound from the file run-daemon writes (LH_TEST_PORT_FILE), and waits until its
+// /health answers: no port is picked, closed and hoped to stay free. This is how a daemon's tests talk to the peers it needs
 // (apps never import each other) and how crash tests kill -9 one mid-request.
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../../..')
@@ -20,6 +23,7 @@ export interface DaemonProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
+/** A port nothing listens on right now: only for tests of a refused connection or a refused start. */
 export async function freePort(): Promise<number> {
   const server = createServer()
   server.listen(0, '127.0.0.1')
@@ -47,14 +51,19 @@ export interface StartDaemonOptions {
   /** Extra environment, e.g. LH_PATHS_DATA_DIR, LH_PEERS_STORAGED. LH_PORTS_<DAEMON> is set here. */
   env?: Record<string, string>
   cwd?: string
+  /** A fixed port, e.g. to restart a daemon where its peers expect it; 0 (the OS picks) by default. */
   port?: number
 }
 
 export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = {}): Promise<DaemonProcess> {
-  const port = options.port ?? (await freePort())
+  const portDir = mkdtempSync(join(tmpdir(), 'lh-port-'))
+  const portFile = join(portDir, 'port')
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LH_')) env[k] = v
-  Object.assign(env, { LH_LOG_LEVEL: 'warn' }, options.env, { [`LH_PORTS_${daemon.toUpperCase()}`]: String(port) })
+  Object.assign(env, { LH_LOG_LEVEL: 'warn' }, options.env, {
+    [`LH_PORTS_${daemon.toUpperCase()}`]: String(options.port ?? 0),
+    LH_TEST_PORT_FILE: portFile,
+  })
   const child = spawn(process.execPath, [resolve(REPO_ROOT, `apps/${daemon}/src/main.ts`)], {
     cwd: options.cwd ?? REPO_ROOT,
     env,
@@ -63,7 +72,6 @@ export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = 
   let output = ''
   child.stdout?.on('data', (chunk) => (output += chunk))
   child.stderr?.on('data', (chunk) => (output += chunk))
-  const url = `http://127.0.0.1:${port}`
   const exited = once(child, 'exit')
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
@@ -71,9 +79,17 @@ export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = 
     const [code] = await exited
     return code as number | null
   }
+  let port = 0
+  const boundPort = () => {
+    port = Number(readFileSync(portFile, 'utf8'))
+    return port > 0
+  }
   try {
     await Promise.race([
-      waitFor(async () => (await fetch(`${url}/health`)).ok, `${daemon} /health`, 30_000),
+      (async () => {
+        await waitFor(async () => boundPort(), `${daemon} to report its port`, 30_000)
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, `${daemon} /health`, 30_000)
+      })(),
       exited.then(([code]) => {
         throw new Error(`exited with code ${code}`)
       }),
@@ -81,6 +97,8 @@ export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = 
   } catch (err) {
     await stop('SIGKILL')
     throw new Error(`${daemon} did not start: ${(err as Error).message}\n${output}`)
+  } finally {
+    rmSync(portDir, { recursive: true, force: true })
   }
-  return { daemon, url, port, child, output: () => output, stop }
+  return { daemon, url: `http://127.0.0.1:${port}`, port, child, output: () => output, stop }
 }

@@ -1,0 +1,102 @@
+import type { IncomingMessage } from 'node:http'
+import { PassThrough } from 'node:stream'
+import { type Config, type PeerDaemon, peerUrl, ROUTE_PREFIXES } from '@lakehouse/shared'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type Dispatcher, Pool } from 'undici'
+import { endToEndHeaders } from '../hop-by-hop.ts'
+import { upstreamError } from '../upstream-errors.ts'
+
+// Every /v1/<prefix>/… request is forwarded to the daemon that owns the prefix (ADR-013):
+//  - the request target goes out byte for byte as the client sent it (req.raw.url: no URL parsing,
+//    no dot-segment removal, no re-encoding), so a path means the same at the gateway and at its
+//    daemon (DESIGN §4);
+//  - bodies stream both ways unparsed; hop-by-hop headers stay at their hop;
+//  - whatever the daemon answers is what the client gets: 503/504 only when no answer came.
+// One undici dispatcher per daemon; a BalancedPool over replicas is a drop-in for the Pool.
+
+export interface ForwardOptions {
+  /** How long the gateway waits for a daemon's response headers, and between two body chunks. */
+  timeoutMs: number
+}
+
+/** Request headers the gateway never forwards: undici sets Host, and it does not do 100-continue. */
+const NOT_FORWARDED = ['host', 'expect']
+
+function hasBody(raw: IncomingMessage): boolean {
+  const length = raw.headers['content-length']
+  return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
+/**
+ * The client's upload as undici's request body. undici destroys the body it was given when the
+ * daemon answers before reading all of it; given the client's own request stream, that would reset
+ * the client's connection under the answer. So undici gets a PassThrough, and once it lets go of it
+ * the rest of the client's body is read and dropped: the client, still writing into an open socket,
+ * reads the answer (413, 401, …). A client that goes away mid-upload takes the forwarded request
+ * with it (pipe alone would leave the daemon waiting on a body that never ends).
+ */
+function forwardedBody(raw: IncomingMessage): PassThrough {
+  const body = raw.pipe(new PassThrough())
+  body.once('close', () => {
+    if (raw.complete) return
+    raw.unpipe(body)
+    raw.resume()
+  })
+  raw.once('close', () => {
+    if (!raw.complete) body.destroy(new Error('client closed the connection mid-upload'))
+  })
+  return body
+}
+
+async function forward(
+  pool: Dispatcher,
+  daemon: PeerDaemon,
+  options: ForwardOptions,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const raw = req.raw
+  const headers = { ...endToEndHeaders(raw.headers, NOT_FORWARDED), 'x-request-id': req.id }
+  const body = hasBody(raw) ? forwardedBody(raw) : null
+  let upstream: Dispatcher.ResponseData
+  try {
+    upstream = await pool.request({
+      method: req.method as Dispatcher.HttpMethod,
+      path: raw.url ?? '/',
+      headers,
+      body,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    })
+  } catch (error) {
+    body?.destroy()
+    req.log.warn({ daemon, err: error }, 'upstream failed')
+    throw upstreamError(daemon, error)
+  }
+  return reply
+    .status(upstream.statusCode)
+    .headers(endToEndHeaders(upstream.headers, ['x-request-id']))
+    .send(upstream.body)
+}
+
+export async function registerForwarding(app: FastifyInstance, config: Config, options: ForwardOptions): Promise<void> {
+  await app.register(async (scope) => {
+    // Bodies are forwarded as they came: nothing is parsed, so no body limit applies here (each
+    // daemon enforces its own).
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null))
+    for (const [daemon, prefixes] of Object.entries(ROUTE_PREFIXES) as Array<[PeerDaemon, readonly string[]]>) {
+      const pool = new Pool(new URL(peerUrl(config, daemon)).origin, {
+        connections: 128,
+        pipelining: 1,
+        keepAliveTimeout: 10_000,
+      })
+      scope.addHook('onClose', async () => pool.close())
+      const handler = (req: FastifyRequest, reply: FastifyReply) => forward(pool, daemon, options, req, reply)
+      for (const prefix of prefixes) {
+        scope.all(prefix, handler)
+        scope.all(`${prefix}/*`, handler)
+      }
+    }
+  })
+}
