@@ -8,10 +8,12 @@
 # fresh stacks the hashes are identical (`just smoke-agent-loop-twice`).
 source "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
-# Fixed names, so that two fresh stacks hash the same claims and checks.
+# Fixed dataset and index names, so that two fresh stacks hash the same claims and checks; the
+# playbook namespace is per run (it is in no hash), so a rerun on the same stack (the replication
+# probe runs this script again) ranks only its own playbooks.
 ds=agent_candidates
 ix=agent_candidate_bios
-ns=agent_loop
+ns=agent_loop_${RUN_ID}
 report=${LH_SMOKE_AGENT_REPORT:-$SMOKE_TMP/agent_loop_report.json}
 json_post() { req POST "$1" -H 'content-type: application/json' -d "$2"; }
 
@@ -77,6 +79,12 @@ playbook() { # review_id
   printf '{"task":"find a senior python engineer in Chicago","steps":%s,"review_id":"%s","outputs":{"candidate_ids":%s},"tags":["staffing"],"namespace":"%s"}' \
     "$steps" "$1" "$ids" "$ns"
 }
+# A decoy playbook of another task, sealed on its own accepted review, so that "first" below is a ranking.
+json_post /v1/observer/reviews "{\"claim\":\"candidate c06 is a forklift operator\",\"check\":{\"sql\":\"SELECT title FROM $ds WHERE id = 'c06'\",\"expect\":{\"op\":\"eq\",\"value\":\"Forklift Operator\"}}}"
+expect_eq "$(json 'v.verdict')" accept "decoy review"
+json_post /v1/memory/playbooks "{\"task\":\"schedule forklift operators for the Denver warehouse\",\"steps\":[{\"tool\":\"manual\"}],\"review_id\":\"$(json 'v.review_id')\",\"namespace\":\"$ns\"}"
+expect_status 201 "seal the decoy"
+decoy_id=$(json 'v.playbook_id')
 json_post /v1/memory/playbooks "$(playbook "$bad_review")"
 expect_status 409 "seal on a rejected review"
 expect_eq "$(json 'v.error.code')" review_not_accepted "seal on a rejected review"
@@ -97,7 +105,8 @@ json_post /v1/memory/playbooks/search "{\"task\":\"senior python developer based
 expect_status 200 "playbook search"
 expect_eq "$(json 'v.hits[0] && v.hits[0].playbook_id')" "$playbook_id" "first hit of the second run"
 expect_eq "$(json 'v.hits[0].review_id')" "$review_id" "its review"
-ok "a second run with a similar task finds $playbook_id first"
+expect_eq "$(json 'v.hits.map(h => h.playbook_id).join()')" "$playbook_id,$decoy_id" "both playbooks, the similar one first"
+ok "a second run with a similar task finds $playbook_id first (the forklift decoy second)"
 
 node -e '
 const fs = require("fs")
