@@ -79,12 +79,19 @@ playbook() { # review_id
   printf '{"task":"find a senior python engineer in Chicago","steps":%s,"review_id":"%s","outputs":{"candidate_ids":%s},"tags":["staffing"],"namespace":"%s"}' \
     "$steps" "$1" "$ids" "$ns"
 }
-# A decoy playbook of another task, sealed on its own accepted review, so that "first" below is a ranking.
-json_post /v1/observer/reviews "{\"claim\":\"candidate c06 is a forklift operator\",\"check\":{\"sql\":\"SELECT title FROM $ds WHERE id = 'c06'\",\"expect\":{\"op\":\"eq\",\"value\":\"Forklift Operator\"}}}"
-expect_eq "$(json 'v.verdict')" accept "decoy review"
-json_post /v1/memory/playbooks "{\"task\":\"schedule forklift operators for the Denver warehouse\",\"steps\":[{\"tool\":\"manual\"}],\"review_id\":\"$(json 'v.review_id')\",\"namespace\":\"$ns\"}"
-expect_status 201 "seal the decoy"
-decoy_id=$(json 'v.playbook_id')
+# A decoy playbook of another task, sealed on its own accepted review, so that "first" below is a
+# ranking. Only under the built-in embedder, which this smoke is specified for: a production model
+# is probed here for the loop itself, not for what it thinks is similar.
+req GET /v1/embed/models
+is_builtin=$(json 'v.models.some(m => m.name === v.default_model && m.provider === "hashing")')
+decoy_id=
+if [ "$is_builtin" = true ]; then
+  json_post /v1/observer/reviews "{\"claim\":\"candidate c06 is a forklift operator\",\"check\":{\"sql\":\"SELECT title FROM $ds WHERE id = 'c06'\",\"expect\":{\"op\":\"eq\",\"value\":\"Forklift Operator\"}}}"
+  expect_eq "$(json 'v.verdict')" accept "decoy review"
+  json_post /v1/memory/playbooks "{\"task\":\"schedule forklift operators for the Denver warehouse\",\"steps\":[{\"tool\":\"manual\"}],\"review_id\":\"$(json 'v.review_id')\",\"namespace\":\"$ns\"}"
+  expect_status 201 "seal the decoy"
+  decoy_id=$(json 'v.playbook_id')
+fi
 json_post /v1/memory/playbooks "$(playbook "$bad_review")"
 expect_status 409 "seal on a rejected review"
 expect_eq "$(json 'v.error.code')" review_not_accepted "seal on a rejected review"
@@ -105,8 +112,10 @@ json_post /v1/memory/playbooks/search "{\"task\":\"senior python developer based
 expect_status 200 "playbook search"
 expect_eq "$(json 'v.hits[0] && v.hits[0].playbook_id')" "$playbook_id" "first hit of the second run"
 expect_eq "$(json 'v.hits[0].review_id')" "$review_id" "its review"
-expect_eq "$(json 'v.hits.map(h => h.playbook_id).join()')" "$playbook_id,$decoy_id" "both playbooks, the similar one first"
-ok "a second run with a similar task finds $playbook_id first (the forklift decoy second)"
+if [ -n "$decoy_id" ]; then
+  expect_eq "$(json 'v.hits.map(h => h.playbook_id).join()')" "$playbook_id,$decoy_id" "both playbooks, the similar one first"
+fi
+ok "a second run with a similar task finds $playbook_id first${decoy_id:+ (the forklift decoy second)}"
 
 node -e '
 const fs = require("fs")
