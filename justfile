@@ -52,6 +52,10 @@ smoke-fixtures:
 smoke name:
     scripts/smoke/run.sh "$1"
 
+# the agent-loop smoke on two fresh stacks: fails unless both runs report identical hashes
+smoke-agent-loop-twice:
+    scripts/smoke/agent_loop_twice.sh
+
 # the storage route suite against a real MinIO / AWS S3 (LH_TEST_MINIO_ENDPOINT, _ACCESS_KEY, _SECRET_KEY); skips with the reason when nothing listens
 smoke-aws-s3:
     @echo "smoke-aws-s3: reads LH_TEST_MINIO_ENDPOINT=${LH_TEST_MINIO_ENDPOINT:-http://127.0.0.1:9000 (default)}, LH_TEST_MINIO_ACCESS_KEY ${LH_TEST_MINIO_ACCESS_KEY:+set}${LH_TEST_MINIO_ACCESS_KEY:-unset (minioadmin)}, LH_TEST_MINIO_SECRET_KEY ${LH_TEST_MINIO_SECRET_KEY:+set}${LH_TEST_MINIO_SECRET_KEY:-unset (minioadmin)}; one new bucket per run"

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
+import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import avro from 'avsc'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { deriveIceberg, type VersionObjects } from '../src/iceberg-metadata.ts'
 import { dataFile, request, seedFiles, WIDER_SCHEMA } from './fixtures.ts'
-import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 
 // Iceberg metadata derived from a dataset's history (ADR-016): one snapshot per catalog version,
 // Avro files that decode with the spec's schemas, byte-identical on every derivation, and a REST

@@ -1,14 +1,19 @@
 import { type EmbedPort, type LogStorage, Pathway, type VectorPort } from '@lakehouse/pathway'
 import { type App, type Config, createServer, readyDetails } from '@lakehouse/shared'
+import { type CatalogClient, catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { embedClient } from '@lakehouse/shared/clients/embed.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { type QueryClient, queryClient } from '@lakehouse/shared/clients/query.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { vectorClient } from '@lakehouse/shared/clients/vectors.ts'
+import { openPlaybooks } from './playbooks.ts'
+import { openObserver, refuseUnsafeFailOpen } from './reviews.ts'
+import { registerPlaybookRoutes } from './routes/playbooks.ts'
+import { registerReviewRoutes } from './routes/reviews.ts'
 import { registerTraceRoutes } from './routes/traces.ts'
 
-// observerd: pathway memory under /v1/memory/traces (DESIGN §9, ADR-004). Reviews and playbooks
-// arrive with their own issue. Its peers come in as deps (tests hand in fakes or a real storaged)
+// observerd: pathway memory under /v1/memory/traces (DESIGN §9, ADR-004), reviews under
+// /v1/observer and playbooks under /v1/memory/playbooks (ADR-015). Its peers come in as deps (tests hand in fakes or a real storaged)
 // or are made from the configuration; /ready checks them and names quarantined memory events.
 
 export interface ObserverdDeps {
@@ -23,12 +28,18 @@ export interface ObserverdDeps {
 
 export function buildApp(deps: ObserverdDeps): App {
   const { config } = deps
+  refuseUnsafeFailOpen(config) // before any client is made
   const peers = new PeerSet()
-  peers.use(deps.query, () => queryClient(config))
+  const query = peers.use(deps.query, () => queryClient(config))
+  // catalogd: every review pins its check to the catalog's generation (ADR-015).
+  const catalog = peers.use<CatalogClient>(undefined, () => catalogClient(config))
+  const storage = peers.use(deps.storage, () => storageClient(config))
+  const embed = peers.use(deps.embed, () => embedClient(config))
+  const vectors = peers.use(deps.vectors, () => vectorClient(config))
   const pathway = new Pathway({
-    storage: peers.use(deps.storage, () => storageClient(config)),
-    embed: peers.use(deps.embed, () => embedClient(config)),
-    vectors: peers.use(deps.vectors, () => vectorClient(config)),
+    storage,
+    embed,
+    vectors,
     snapshotEvery: config.memory.snapshot_every,
     maxAppendAttempts: config.memory.max_append_attempts,
     ...(config.memory.embed_model ? { embedModel: config.memory.embed_model } : {}),
@@ -50,5 +61,9 @@ export function buildApp(deps: ObserverdDeps): App {
   })
   app.addHook('onClose', () => peers.close())
   registerTraceRoutes(app, pathway)
+  const observer = openObserver(config, { query, catalog, store: storage })
+  registerReviewRoutes(app, observer)
+  const memoryLog = { warn: (details: object, message: string) => app.log.warn(details, message) }
+  registerPlaybookRoutes(app, openPlaybooks({ config, reviews: observer, storage, embed, vectors, log: memoryLog }))
   return app
 }

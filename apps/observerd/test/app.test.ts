@@ -25,12 +25,12 @@ describe('observerd app', () => {
 
   it('is not ready while its peers are down, naming each', async () => {
     const down = `http://127.0.0.1:${await freePort()}`
-    const app = await build({ storaged: down, queryd: down, embedd: down, vectord: down })
+    const app = await build({ storaged: down, catalogd: down, queryd: down, embedd: down, vectord: down })
     const res = await app.inject({ url: '/ready' })
     expect(res.statusCode).toBe(503)
     const { pathway, ...peers } = res.json().checks
     expect(Object.values(peers).every((c) => (c as { ok: boolean }).ok === false)).toBe(true)
-    expect(Object.keys(peers).sort()).toEqual(['embedd', 'queryd', 'storaged', 'vectord'])
+    expect(Object.keys(peers).sort()).toEqual(['catalogd', 'embedd', 'queryd', 'storaged', 'vectord'])
     expect(pathway).toEqual({ ok: true, details: { namespaces_loaded: 0, quarantined: [] } })
   })
 

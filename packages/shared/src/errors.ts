@@ -103,6 +103,10 @@ export class CycleDetected extends LakehouseError {
   override readonly status = 409
   override readonly code = 'cycle_detected'
 }
+export class ReviewNotAccepted extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'review_not_accepted'
+}
 export class RequestTimeout extends LakehouseError {
   override readonly status = 408
   override readonly code = 'request_timeout'
@@ -197,6 +201,7 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     IdempotencyKeyReused,
     TraceNotLive,
     CycleDetected,
+    ReviewNotAccepted,
     UnknownModel,
     ProviderError,
     UpstreamProtocolError,

@@ -5,6 +5,7 @@ import { embedSectionSchema } from './sections/embed.ts'
 import { gatewaySectionSchema } from './sections/gateway.ts'
 import { ingestSectionSchema } from './sections/ingest.ts'
 import { memorySectionSchema } from './sections/memory.ts'
+import { observerSectionSchema } from './sections/observer.ts'
 import { querySectionSchema } from './sections/query.ts'
 import { storageSectionSchema } from './sections/storage.ts'
 import { vectorsSectionSchema } from './sections/vectors.ts'
@@ -108,6 +109,7 @@ export const configSchema = z
     query: querySectionSchema.prefault({}),
     embed: embedSectionSchema.prefault({}),
     memory: memorySectionSchema.prefault({}),
+    observer: observerSectionSchema.prefault({}),
     vectors: vectorsSectionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {

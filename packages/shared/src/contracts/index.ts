@@ -4,6 +4,8 @@ import { embedRoutes } from './embed.ts'
 import { icebergRoutes } from './iceberg.ts'
 import { ingestRoutes } from './ingest.ts'
 import { memoryRoutes } from './memory.ts'
+import { observerRoutes } from './observer.ts'
+import { playbookRoutes } from './playbooks.ts'
 import { queryRoutes } from './query.ts'
 import type { RouteContract } from './route.ts'
 import { storageRoutes } from './storage.ts'
@@ -18,6 +20,8 @@ export { gatewayRoutes, healthRoutes } from './health.ts'
 export { icebergRoutes } from './iceberg.ts'
 export { ingestRoutes } from './ingest.ts'
 export { memoryRoutes } from './memory.ts'
+export { observerRoutes } from './observer.ts'
+export { playbookRoutes } from './playbooks.ts'
 export { queryRoutes } from './query.ts'
 export { storageRoutes } from './storage.ts'
 
@@ -29,6 +33,8 @@ const TABLES: ReadonlyArray<Record<string, RouteContract>> = [
   embedRoutes,
   memoryRoutes,
   icebergRoutes,
+  observerRoutes,
+  playbookRoutes,
 ]
 
 export interface OwnedRoute {

@@ -1,0 +1,5 @@
+export * from './canonical-json.ts'
+export * from './compare.ts'
+export * from './evaluate.ts'
+export * from './failure.ts'
+export * from './observer.ts'
