@@ -149,6 +149,22 @@ describe('snapshots', () => {
   })
 })
 
+describe('a clean stop', () => {
+  it('snapshots until no WAL is left, even with a snapshot of an earlier state under way', async () => {
+    const a = await openStore(peers, SMALL_CHUNKS)
+    await a.create({ name: 'clean_stop', dim: DIM, metric: 'l2' })
+    await a.upsert('clean_stop', items(0, 100, 'early'))
+    const early = a.get('clean_stop').snapshot()
+    await a.upsert('clean_stop', items(100, 100, 'late'))
+    await a.close()
+    await early
+    const b = await openStore(peers, SMALL_CHUNKS)
+    expect(b.get('clean_stop').walLength).toBe(0)
+    expect(b.get('clean_stop').index.count).toBe(200)
+    await sameSearch(a, b, 'clean_stop')
+  })
+})
+
 describe('the write-ahead log', () => {
   it('replays in order: the last write of an id wins after a restart', async () => {
     const a = await openStore(peers)
