@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IndexStore } from '../src/index-store.ts'
 import { encodeLhv1 } from '../src/lhv1.ts'
@@ -155,6 +156,8 @@ describe('a clean stop', () => {
     await a.create({ name: 'clean_stop', dim: DIM, metric: 'l2' })
     await a.upsert('clean_stop', items(0, 100, 'early'))
     const early = a.get('clean_stop').snapshot()
+    // Its first chunk stored means its state is captured: the next write is not in it.
+    await waitFor(async () => (await storedKeys('vectors/clean_stop/snap/')).length > 0, 'the first chunk')
     await a.upsert('clean_stop', items(100, 100, 'late'))
     await a.close()
     await early
