@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const started: DaemonProcess[] = []
   try {
     const { vectors, queries } = clusteredVectors(COUNT + BATCH, QUERIES, DIM)
-    const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' }
+    const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'info' }
     const storaged = await startDaemon('storaged', { env })
     started.push(storaged)
     const vectordEnv = {
@@ -102,8 +102,13 @@ async function main(): Promise<void> {
     const built = await hitsOf(vectord.url, queries)
 
     t = performance.now()
-    await vectord.stop('SIGTERM')
-    console.log(`snapshot on SIGTERM: ${seconds(t)} s`)
+    const code = await vectord.stop('SIGTERM')
+    console.log(`snapshot on SIGTERM: ${seconds(t)} s (exit code ${code})`)
+    const logged = vectord
+      .output()
+      .split('\n')
+      .filter((line) => /snapshot|error|shutting|refused/i.test(line))
+    for (const line of logged) console.log(`  vectord: ${line.slice(0, 400)}`)
     const storage = new StorageClient(new ServiceClient({ service: 'storaged', baseUrl: storaged.url }))
     const current = JSON.parse((await storage.getBuffer(`vectors/${NAME}/CURRENT`)).toString())
     const manifest = JSON.parse((await storage.getBuffer(current.manifest)).toString())

@@ -89,10 +89,19 @@ export class IndexStore {
     if (!this.#loaded) throw new UpstreamUnavailable('vectord is still loading its indexes; retry shortly')
   }
 
-  /** Stops the timer and snapshots every index with WAL entries after its live generation. */
+  /**
+   * Stops the timer and snapshots every index with WAL entries after its live generation. A
+   * snapshot already running captured an earlier state, so it is awaited and another one taken:
+   * a clean stop leaves no WAL to replay (a replay builds an equivalent graph, not the same one:
+   * hnswlib does not persist its level generator; ADR-011).
+   */
   async close(): Promise<void> {
     clearInterval(this.#timer)
-    await Promise.all([...this.#indexes.values()].filter((d) => d.walLength > 0).map((d) => this.#trySnapshot(d)))
+    await Promise.all(
+      [...this.#indexes.values()].map(async (durable) => {
+        for (let attempt = 0; attempt < 2 && durable.walLength > 0; attempt++) await this.#trySnapshot(durable)
+      }),
+    )
   }
 
   readiness(): { ok: boolean; refused: string[]; failed: Record<string, string> } {

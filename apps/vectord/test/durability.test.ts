@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IndexStore } from '../src/index-store.ts'
 import { encodeLhv1 } from '../src/lhv1.ts'
@@ -146,6 +147,24 @@ describe('snapshots', () => {
     expect([...generations].sort()).toEqual(['000000000002', '000000000003'])
     const wal = (await storedKeys('vectors/pruned/wal/')).map((k) => Number(/(\d{12})/.exec(k)?.[1]))
     expect(wal).toEqual([5, 6])
+  })
+})
+
+describe('a clean stop', () => {
+  it('snapshots until no WAL is left, even with a snapshot of an earlier state under way', async () => {
+    const a = await openStore(peers, SMALL_CHUNKS)
+    await a.create({ name: 'clean_stop', dim: DIM, metric: 'l2' })
+    await a.upsert('clean_stop', items(0, 100, 'early'))
+    const early = a.get('clean_stop').snapshot()
+    // Its first chunk stored means its state is captured: the next write is not in it.
+    await waitFor(async () => (await storedKeys('vectors/clean_stop/snap/')).length > 0, 'the first chunk')
+    await a.upsert('clean_stop', items(100, 100, 'late'))
+    await a.close()
+    await early
+    const b = await openStore(peers, SMALL_CHUNKS)
+    expect(b.get('clean_stop').walLength).toBe(0)
+    expect(b.get('clean_stop').index.count).toBe(200)
+    await sameSearch(a, b, 'clean_stop')
   })
 })
 
