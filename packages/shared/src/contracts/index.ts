@@ -9,6 +9,7 @@ import { playbookRoutes } from './playbooks.ts'
 import { queryRoutes } from './query.ts'
 import type { RouteContract } from './route.ts'
 import { storageRoutes } from './storage.ts'
+import { vectorRoutes } from './vectors.ts'
 
 // Every forwarded API route, with the daemon that owns it (by ROUTE_PREFIXES). The gateway decides
 // scopes from this table (ADR-003); the OpenAPI document and MCP tools are generated from it.
@@ -24,6 +25,7 @@ export { observerRoutes } from './observer.ts'
 export { playbookRoutes } from './playbooks.ts'
 export { queryRoutes } from './query.ts'
 export { storageRoutes } from './storage.ts'
+export { vectorRoutes } from './vectors.ts'
 
 const TABLES: ReadonlyArray<Record<string, RouteContract>> = [
   storageRoutes,
@@ -35,6 +37,7 @@ const TABLES: ReadonlyArray<Record<string, RouteContract>> = [
   icebergRoutes,
   observerRoutes,
   playbookRoutes,
+  vectorRoutes,
 ]
 
 export interface OwnedRoute {
