@@ -13,6 +13,8 @@ export interface Probe {
 
 const DATASET = 'lh_replication_probe'
 const INDEX = 'lh_replication_probe'
+/** How long a 503 (a daemon still starting) is retried before it counts as a failure. */
+const STARTING_DEADLINE_MS = 60_000
 
 interface Answer {
   status: number
@@ -24,14 +26,23 @@ function client(gateway: string, token: string) {
   return async (method: string, path: string, body?: string | object, type = 'application/json'): Promise<Answer> => {
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
     if (body !== undefined) headers['content-type'] = type
-    const res = await fetch(`${gateway}${path}`, {
-      method,
-      headers,
-      body: typeof body === 'object' ? JSON.stringify(body) : body,
-      signal: AbortSignal.timeout(60_000),
-    })
-    const text = await res.text()
-    return { status: res.status, text, json: () => JSON.parse(text) }
+    // A daemon that has just started may answer 503 while it loads (vectord reading its indexes):
+    // that is "not yet", so the probe asks again until a deadline rather than failing the stack.
+    const deadline = Date.now() + STARTING_DEADLINE_MS
+    for (;;) {
+      const res = await fetch(`${gateway}${path}`, {
+        method,
+        headers,
+        body: typeof body === 'object' ? JSON.stringify(body) : body,
+        signal: AbortSignal.timeout(60_000),
+      })
+      const text = await res.text()
+      if (res.status === 503 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250))
+        continue
+      }
+      return { status: res.status, text, json: () => JSON.parse(text) }
+    }
   }
 }
 

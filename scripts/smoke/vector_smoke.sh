@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # vectord through the gateway: an index is created, text items with metadata are upserted (embedded
-# by embedd's built-in model), a filtered text search finds the right item; then vectord is killed
+# by embedd's built-in model, named on the index so that the ranking checked here holds under any
+# profile, `just smoke-real` with Ollama included), a filtered text search finds the right item; then vectord is killed
 # with SIGKILL (no snapshot on the way out) and started again, and the same search answers the same
 # hits from the WAL alone. Also: a wrong-dimension item is 400 naming it, a second create is 409.
 source "$(dirname "$0")/lib.sh"
@@ -9,9 +10,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 run_dir=${LH_RUN_DIR:-$root/.run}
 json_post() { req POST "$1" -H 'content-type: application/json' -d "$2"; }
 
-json_post /v1/vectors/indexes "{\"name\":\"$ix\",\"dim\":768,\"metric\":\"cosine\"}"
+json_post /v1/vectors/indexes "{\"name\":\"$ix\",\"dim\":768,\"metric\":\"cosine\",\"model\":\"hashing-768\"}"
 expect_status 201 "create index"
-json_post /v1/vectors/indexes "{\"name\":\"$ix\",\"dim\":768,\"metric\":\"cosine\"}"
+json_post /v1/vectors/indexes "{\"name\":\"$ix\",\"dim\":768,\"metric\":\"cosine\",\"model\":\"hashing-768\"}"
 expect_status 409 "second create"
 ok "created $ix (a second create is 409)"
 

@@ -37,6 +37,22 @@ async function smokeReal(config: string, extra: Record<string, string> = {}) {
   return { code, out }
 }
 
+// A lexical stand-in for a real model: each word adds 1 to a dimension picked by its hash, so texts
+// that share words are near one another, which is as much meaning as the smokes' and the
+// replication probes' ranking checks ask of a model; the small sine keeps every vector non-zero.
+function lexicalVector(text: string): number[] {
+  const vector = Array.from({ length: 768 }, (_, i) => 0.01 * Math.sin(i + 1))
+  for (const word of text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)) {
+    let hash = 0
+    for (const char of word) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
+    vector[hash % 768] = (vector[hash % 768] ?? 0) + 1
+  }
+  return vector
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lh-smoke-real-'))
   writeFileSync(join(dir, 'secrets.toml'), '')
@@ -51,8 +67,7 @@ beforeAll(async () => {
       if (req.url === '/api/tags') return res.end(JSON.stringify({ models: [{ name: 'nomic-embed-text:latest' }] }))
       if (req.url === '/api/embed') {
         const { input } = JSON.parse(body) as { input: string[] }
-        // Distinct, deterministic unit-ish vectors per text: enough for shape and ranking checks.
-        const embeddings = input.map((t) => Array.from({ length: 768 }, (_, i) => Math.sin(i + t.length)))
+        const embeddings = input.map(lexicalVector)
         return res.end(JSON.stringify({ model: 'nomic-embed-text', embeddings }))
       }
       res.writeHead(404).end('{}')
