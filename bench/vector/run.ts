@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     daemons.push(storaged)
     const vectordEnv = { ...env, LH_PEERS_STORAGED: storaged.url, LH_VECTORS_SNAPSHOT_EVERY_OPS: String(10 * COUNT) }
     let vectord = await startVectord(vectordEnv)
+    daemons.push(vectord)
     const gateway = await startDaemon('gateway', {
       env: { ...env, LH_PEERS_VECTORD: vectord.url },
     })

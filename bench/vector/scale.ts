@@ -81,6 +81,8 @@ function check(ok: boolean, what: string): void {
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'lh-vector-scale-'))
   const started: DaemonProcess[] = []
+  /** The vectord running now, stopped in `finally` whatever fails. */
+  let vectord: DaemonProcess | undefined
   try {
     const { vectors, queries } = clusteredVectors(COUNT + BATCH, QUERIES, DIM)
     const env = { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'info' }
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       LH_VECTORS_SNAPSHOT_EVERY_OPS: String(10 * COUNT),
       ...(FULL ? {} : { LH_VECTORS_CHUNK_BYTES: String(OBJECT_CAP / 4) }),
     }
-    let vectord = await startVectord(vectordEnv)
+    vectord = await startVectord(vectordEnv)
     const port = vectord.port
     await post(`${vectord.url}/v1/vectors/indexes`, { name: NAME, dim: DIM, metric: 'cosine' })
 
@@ -132,10 +134,10 @@ async function main(): Promise<void> {
     vectord = await startVectord(vectordEnv, port)
     const afterKill = await count(vectord.url)
     console.log(`restart to serving (snapshot + WAL) after kill -9: ${seconds(t)} s`)
-    started.push(vectord)
     check(afterKill === COUNT + BATCH, `count after kill -9 ${afterKill}`)
     check((await hitsOf(vectord.url, queries)) === before, 'hits of 100 queries identical after kill -9')
   } finally {
+    await vectord?.stop('SIGKILL')
     for (const d of started.reverse()) await d.stop()
     rmSync(work, { recursive: true, force: true })
   }
