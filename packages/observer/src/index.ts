@@ -1,4 +1,4 @@
-export * from './canonical-json.ts'
+export * from '@lakehouse/shared/canonical-json.ts'
 export * from './compare.ts'
 export * from './evaluate.ts'
 export * from './failure.ts'

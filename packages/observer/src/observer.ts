@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { InternalError, NotFound } from '@lakehouse/shared'
+import { hashJson } from '@lakehouse/shared/canonical-json.ts'
 import type { QueryResult, SqlRequest } from '@lakehouse/shared/clients/query.ts'
 import { Review, type ReviewReason, type ReviewRequest } from '@lakehouse/shared/contracts/observer.ts'
-import { hashJson } from './canonical-json.ts'
 import { evaluate, type Outcome } from './evaluate.ts'
 import { CheckTimedOut, describeFailure, reasonOfFailure } from './failure.ts'
 

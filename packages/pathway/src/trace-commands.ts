@@ -1,3 +1,4 @@
+import { canonicalJson } from '@lakehouse/shared/canonical-json.ts'
 import type {
   AddTraceRequest,
   MutationAnswer,
@@ -5,7 +6,6 @@ import type {
   UpdateTraceRequest,
 } from '@lakehouse/shared/contracts/memory.ts'
 import { CycleDetected, NotFound, TraceNotLive } from '@lakehouse/shared/errors.ts'
-import { canonicalJson } from './log/canonical.ts'
 import type { Decision } from './log/folded-log.ts'
 import { type TraceEvent, violation } from './trace-events.ts'
 import { contentHash, type TraceState } from './trace-state.ts'

@@ -1,5 +1,5 @@
+import { canonicalJson, sha256Hex } from '@lakehouse/shared/canonical-json.ts'
 import type { HistoryEntry, Trace, TraceVersion } from '@lakehouse/shared/contracts/memory.ts'
-import { canonicalJson, sha256Hex } from './log/canonical.ts'
 
 // The fold's state of one namespace: every trace ever added, with all its versions, its history
 // and the replay ids it counted, plus the index content hash -> live uids that NOOP needs.

@@ -1,7 +1,7 @@
-import type { EmbedPort, VectorPort } from '@lakehouse/pathway'
+import { type EmbedPort, FoldIndex, type VectorPort } from '@lakehouse/pathway'
 import type { VectorClient } from '@lakehouse/shared/clients/vectors.ts'
 import type { Playbook, SearchPlaybooksAnswer } from '@lakehouse/shared/contracts/playbooks.ts'
-import { AlreadyExists, Conflict, NotFound } from '@lakehouse/shared/errors.ts'
+import { NotFound } from '@lakehouse/shared/errors.ts'
 import type { PlaybookState } from './playbook-fold.ts'
 
 // The vector side of playbooks: one vectord index per namespace, `playbook_<namespace>`, holding the
@@ -14,9 +14,6 @@ import type { PlaybookState } from './playbook-fold.ts'
  * process re-indexes a namespace once when it first opens it. */
 export type PlaybookVectorPort = VectorPort & Partial<Pick<VectorClient, 'getIndex'>>
 
-const EMBED_BATCH = 256
-const MAX_FETCH = 1000
-
 export function playbookIndexName(namespace: string): string {
   return `playbook_${namespace}`
 }
@@ -27,54 +24,39 @@ export interface PlaybookIndexOptions {
 }
 
 export class PlaybookIndex {
-  readonly #embed: EmbedPort
+  readonly #index: FoldIndex
   readonly #vectors: PlaybookVectorPort
   readonly #options: PlaybookIndexOptions
-  readonly #pending = new Map<string, Set<string>>()
   readonly #reconciled = new Set<string>()
-  readonly #chains = new Map<string, Promise<unknown>>()
 
   constructor(embed: EmbedPort, vectors: PlaybookVectorPort, options: PlaybookIndexOptions = {}) {
-    this.#embed = embed
+    this.#index = new FoldIndex(embed, vectors, {
+      indexName: playbookIndexName,
+      ...(options.model ? { model: options.model } : {}),
+    })
     this.#vectors = vectors
     this.#options = options
   }
 
   /** Brings the index in line with the fold for these ids; a failure is remembered, not thrown. */
   reflect(namespace: string, ids: string[], state: () => PlaybookState): Promise<void> {
-    for (const id of ids) this.#pendingOf(namespace).add(id)
-    return this.#serial(namespace, () => this.#flush(namespace, state()))
+    for (const id of ids) this.#index.pendingOf(namespace).add(id)
+    return this.#index.serial(namespace, () => this.#flush(namespace, state()))
   }
 
   async search(namespace: string, task: string, k: number, state: () => PlaybookState): Promise<SearchPlaybooksAnswer> {
-    await this.#serial(namespace, () => this.#flush(namespace, state()))
-    const { vectors } = await this.#embed.embed({ texts: [task], kind: 'query', ...this.#model() })
-    const vector = vectors[0] as number[]
-    let fetchK = Math.min(MAX_FETCH, Math.max(k * 2, k + 10))
-    for (;;) {
-      let hits: Awaited<ReturnType<PlaybookVectorPort['search']>>['hits']
-      try {
-        hits = (await this.#vectors.search(playbookIndexName(namespace), { vector, k: fetchK })).hits
-      } catch (err) {
-        if (err instanceof NotFound) return { hits: [] }
-        throw err
-      }
-      const current = state()
-      const out: SearchPlaybooksAnswer['hits'] = []
-      for (const hit of hits) {
-        const playbook = current.playbooks.get(hit.id)
-        if (playbook?.status !== 'sealed') continue // the fold decides: retired or unknown ids never pass
-        const { playbook_id, task: sealedTask, review_id, sealed_at } = playbook
-        out.push({ playbook_id, task: sealedTask, score: 1 - hit.distance, review_id, sealed_at })
-        if (out.length === k) break
-      }
-      if (out.length >= k || hits.length < fetchK || fetchK >= MAX_FETCH) return { hits: out }
-      fetchK = Math.min(MAX_FETCH, fetchK * 2)
-    }
+    await this.#index.serial(namespace, () => this.#flush(namespace, state()))
+    const hits = await this.#index.search(namespace, task, k, undefined, (id, distance) => {
+      const playbook = state().playbooks.get(id)
+      if (playbook?.status !== 'sealed') return undefined // the fold decides: retired or unknown ids never pass
+      const { playbook_id, task: sealedTask, review_id, sealed_at } = playbook
+      return { playbook_id, task: sealedTask, score: 1 - distance, review_id, sealed_at }
+    })
+    return { hits }
   }
 
   async #flush(namespace: string, state: PlaybookState): Promise<void> {
-    const pending = this.#pendingOf(namespace)
+    const pending = this.#index.pendingOf(namespace)
     try {
       if (!this.#reconciled.has(namespace)) {
         if ((await this.#indexedCount(namespace)) !== countSealed(state)) {
@@ -86,8 +68,11 @@ export class PlaybookIndex {
       const ids = [...pending]
       const sealed = ids.map((id) => state.playbooks.get(id)).filter((p): p is Playbook => p?.status === 'sealed')
       const gone = ids.filter((id) => state.playbooks.get(id)?.status !== 'sealed')
-      await this.#upsert(namespace, sealed)
-      if (gone.length > 0) await this.#delete(namespace, gone)
+      await this.#index.write(
+        namespace,
+        sealed.map((p) => ({ id: p.playbook_id, text: p.task })),
+        gone,
+      )
       for (const id of ids) pending.delete(id)
     } catch (err) {
       this.#options.log?.warn(
@@ -106,61 +91,6 @@ export class PlaybookIndex {
       if (err instanceof NotFound) return 0
       throw err
     }
-  }
-
-  async #upsert(namespace: string, playbooks: Playbook[]): Promise<void> {
-    const name = playbookIndexName(namespace)
-    for (let i = 0; i < playbooks.length; i += EMBED_BATCH) {
-      const batch = playbooks.slice(i, i + EMBED_BATCH)
-      const { vectors } = await this.#embed.embed({
-        texts: batch.map((p) => p.task),
-        kind: 'document',
-        ...this.#model(),
-      })
-      const items = batch.map((p, j) => ({ id: p.playbook_id, vector: vectors[j] as number[] }))
-      try {
-        await this.#vectors.upsert(name, items)
-      } catch (err) {
-        if (!(err instanceof NotFound)) throw err
-        await this.#createIndex(name, (vectors[0] as number[]).length)
-        await this.#vectors.upsert(name, items)
-      }
-    }
-  }
-
-  async #delete(namespace: string, ids: string[]): Promise<void> {
-    try {
-      await this.#vectors.deleteItems(playbookIndexName(namespace), ids)
-    } catch (err) {
-      if (!(err instanceof NotFound)) throw err
-    }
-  }
-
-  async #createIndex(name: string, dim: number): Promise<void> {
-    try {
-      await this.#vectors.createIndex({ name, dim, metric: 'cosine', ...this.#model() })
-    } catch (err) {
-      if (!(err instanceof AlreadyExists || err instanceof Conflict)) throw err
-    }
-  }
-
-  #model(): { model?: string } {
-    return this.#options.model ? { model: this.#options.model } : {}
-  }
-
-  #pendingOf(namespace: string): Set<string> {
-    const pending = this.#pending.get(namespace) ?? new Set<string>()
-    this.#pending.set(namespace, pending)
-    return pending
-  }
-
-  #serial(namespace: string, fn: () => Promise<void>): Promise<void> {
-    const run = (this.#chains.get(namespace) ?? Promise.resolve()).then(fn, fn)
-    this.#chains.set(
-      namespace,
-      run.catch(() => undefined),
-    )
-    return run
   }
 }
 

@@ -1,6 +1,6 @@
+import { canonicalJson, sha256Hex } from '@lakehouse/shared/canonical-json.ts'
 import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
 import { NotFound, PreconditionFailed } from '@lakehouse/shared/errors.ts'
-import { canonicalJson, sha256Hex } from './canonical.ts'
 
 // One namespace's event log in object storage (ADR-004): `memory/<namespace>/events/<seq:12>.json`,
 // seq dense from 1, each object written create-only and carrying the sha256 of its canonical JSON.

@@ -1,5 +1,5 @@
+import { canonicalJson, sha256Hex } from '@lakehouse/shared/canonical-json.ts'
 import { NotFound, PreconditionFailed } from '@lakehouse/shared/errors.ts'
-import { canonicalJson, sha256Hex } from './canonical.ts'
 import { type LogStorage, namespacePrefix, type Quarantined } from './event-log.ts'
 
 // Snapshots of one fold of a namespace's log (ADR-004): `memory/<ns>/snap/<kind>/<seq:12>.json`

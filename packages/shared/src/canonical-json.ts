@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 
-// Canonical JSON: object keys sorted at every depth, no whitespace. Two writers (or a writer and a
-// reader years later) that hold the same value produce the same bytes, so a sha256 over it is a
-// checksum of the value, whatever key order the object happened to be built in.
+// Canonical JSON: object keys sorted at every depth, no whitespace, undefined members dropped. Two
+// writers (or a writer and a reader years later) that hold the same value produce the same bytes,
+// so a sha256 over it is a checksum of the value whatever key order it was built in: the event
+// log's checksums, the observer's input hashes and the playbooks' output hashes all rest on it.
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value))
@@ -23,4 +24,9 @@ function sortKeys(value: unknown): unknown {
 
 export function sha256Hex(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex')
+}
+
+/** `sha256:<hex>` of the value's canonical JSON. */
+export function hashJson(value: unknown): string {
+  return `sha256:${sha256Hex(canonicalJson(value))}`
 }
