@@ -18,6 +18,7 @@ function peakRssBytes(pid: number): number {
   return Number(line[1]) * 1024
 }
 
+// Skipped off Linux only: the peak RSS is read from /proc/<pid>/status (VmHWM), which only Linux has.
 describe.skipIf(process.platform !== 'linux')('bounded results: memory under parallel huge values', () => {
   const daemons: DaemonProcess[] = []
   let dataDir: string
