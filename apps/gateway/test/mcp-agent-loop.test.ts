@@ -254,5 +254,9 @@ describe('MCP at the gateway', () => {
     })
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/)
+    // Stateless: no server-to-client stream to open.
+    const stream = await fetch(`${gatewayUrl}/mcp`, { headers: { authorization: `Bearer ${READER}` } })
+    expect(stream.status).toBe(405)
+    expect(((await stream.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed')
   })
 })
