@@ -1,5 +1,5 @@
 import type { PeerDaemon, ServiceClient } from '@lakehouse/shared'
-import { catalogRoutes, type DatasetNameParams } from '@lakehouse/shared/contracts/catalog.ts'
+import { catalogRoutes, type DatasetNameParams, Manifest, VersionList } from '@lakehouse/shared/contracts/catalog.ts'
 import { ownerOf } from '@lakehouse/shared/contracts/index.ts'
 import { memoryRoutes } from '@lakehouse/shared/contracts/memory.ts'
 import { observerRoutes } from '@lakehouse/shared/contracts/observer.ts'
@@ -24,6 +24,8 @@ export interface ToolSpec {
   /** The scope the tool needs: its route's (the strongest, when it calls two). */
   scope: Exclude<RouteScope, 'open'>
   input: z.ZodObject
+  /** The answer's shape: the route's response schema (the client checks structuredContent with it). */
+  output: z.ZodObject
   run: (args: Json, call: Call) => Promise<Json>
   /** A line or two for the text content; the whole answer is the structured content. */
   text: (result: Json) => string
@@ -95,6 +97,7 @@ function routeTool(name: string, contract: RouteContract, text: (result: Json) =
     description: contract.summary,
     scope: contract.scope as ToolSpec['scope'],
     input: mergedInput(contract, body),
+    output: contract.response as z.ZodObject,
     run: (args, call) => call(contract, args),
     text,
   }
@@ -112,6 +115,7 @@ export const TOOLS: readonly ToolSpec[] = [
     description: "a dataset's schema, row count and files (latest or given version) and its version history",
     scope: 'read',
     input: mergedInput(catalogRoutes.getManifest),
+    output: z.strictObject({ manifest: Manifest, versions: VersionList.shape.versions }),
     run: async (args, call) => {
       const { name } = args as z.infer<typeof DatasetNameParams>
       const [manifest, versions] = await Promise.all([

@@ -136,6 +136,10 @@ describe('MCP at the gateway', () => {
       const sql = tools.find((t) => t.name === 'query_sql')
       expect(Object.keys(sql?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['sql', 'max_rows']))
       expect(sql?.inputSchema.properties).not.toHaveProperty('format')
+      // The answer's shape is the route's response schema: the SDK client checks structuredContent with it.
+      expect(Object.keys(sql?.outputSchema?.properties ?? {})).toEqual(
+        expect.arrayContaining(['columns', 'rows', 'row_count', 'truncated']),
+      )
     } finally {
       await writer.close()
       await reader.close()

@@ -39,14 +39,18 @@ function mcpServer(req: FastifyRequest, call: Call): McpServer {
   const held = req.grantedScopes ?? new Set()
   for (const tool of TOOLS) {
     if (!grants(held, tool.scope)) continue
-    server.registerTool(tool.name, { description: tool.description, inputSchema: tool.input }, async (args) => {
-      try {
-        return toolResult(tool, await tool.run(args as Record<string, unknown>, call))
-      } catch (err) {
-        if (!(err instanceof LakehouseError)) req.log.error({ err, tool: tool.name }, 'mcp tool failed')
-        return toolError(err)
-      }
-    })
+    server.registerTool(
+      tool.name,
+      { description: tool.description, inputSchema: tool.input, outputSchema: tool.output },
+      async (args) => {
+        try {
+          return toolResult(tool, await tool.run(args as Record<string, unknown>, call))
+        } catch (err) {
+          if (!(err instanceof LakehouseError)) req.log.error({ err, tool: tool.name }, 'mcp tool failed')
+          return toolError(err)
+        }
+      },
+    )
   }
   return server
 }
