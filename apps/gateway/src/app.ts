@@ -11,6 +11,8 @@ import { registerEdgeScopes } from './edge-scope.ts'
 import { registerRateLimit } from './rate-limit.ts'
 import { registerForwarding } from './routes/forward.ts'
 import { registerHealthPassthrough } from './routes/health.ts'
+import { registerMcp } from './routes/mcp.ts'
+import { registerOpenapi } from './routes/openapi.ts'
 
 // gateway: the one public entry (DESIGN §4). Auth and request ids come from the server factory;
 // every /v1/<prefix>/… request is forwarded byte for byte to the daemon that owns it.
@@ -35,7 +37,10 @@ export async function buildApp(deps: GatewayDeps): Promise<App> {
   })
   registerEdgeScopes(app)
   await registerRateLimit(app, config.gateway)
-  registerHealthPassthrough(app, new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient])))
+  const byName = new Map(PEERS.map((name, i) => [name, peers[i] as ServiceClient]))
+  registerHealthPassthrough(app, byName)
+  registerMcp(app, byName)
+  await registerOpenapi(app)
   await registerForwarding(app, config, { timeoutMs: config.gateway.upstream_timeout_ms })
   return app
 }

@@ -90,7 +90,18 @@ function neededScope(req: FastifyRequest): RouteScope | undefined | null {
   return declared ?? null
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The scopes the request's token holds, once the auth hook passed it (all, with no tokens
+     * configured); for routes that check more than their own scope (the gateway's MCP tools). */
+    grantedScopes?: ReadonlySet<Scope>
+  }
+}
+
+const NO_AUTH_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['admin'])
+
 export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
+  app.decorateRequest('grantedScopes', undefined)
   const tokens = buildTokens(auth)
   const allowList = buildAllowList(auth.allow_ips)
   checkDeclaredScopes(app)
@@ -102,11 +113,15 @@ export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
     if (!isAddressAllowed(allowList, req.socket.remoteAddress)) {
       throw new Forbidden('client address is not in auth.allow_ips')
     }
-    if (tokens.length === 0) return
+    if (tokens.length === 0) {
+      req.grantedScopes = NO_AUTH_SCOPES
+      return
+    }
     const presented = bearer(req)
     if (!presented) throw new Unauthorized('missing bearer token')
     const entry = matchToken(tokens, presented)
     if (!entry) throw new Unauthorized('invalid bearer token')
+    req.grantedScopes = entry.scopes
     if (needed !== undefined && !grants(entry.scopes, needed)) {
       throw new Forbidden(`token "${entry.name}" lacks the ${needed} scope`)
     }

@@ -57,7 +57,8 @@ export class ServiceClient {
     const headers: Record<string, string> = { ...options.headers }
     const requestId = currentRequestId()
     if (requestId && !headers['x-request-id']) headers['x-request-id'] = requestId
-    if (this.#token) headers.authorization = `Bearer ${this.#token}`
+    // A caller's own token, when given (the gateway's MCP tools act as the caller), wins over the service token.
+    if (this.#token && !headers.authorization) headers.authorization = `Bearer ${this.#token}`
     let body = options.body
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json'
