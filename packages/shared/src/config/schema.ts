@@ -57,14 +57,17 @@ const portsSchema = z.strictObject({
 const url = z.url({ protocol: /^https?$/ })
 
 /** Base URLs of the other daemons; unset means http://127.0.0.1:<port>. */
+/** One daemon's base URL, or the list of its replicas' (ADR-017): a single string stays valid. */
+const peerUrls = z.union([url, z.array(url).min(1)])
+
 const peersSchema = z.strictObject({
-  storaged: url.optional(),
-  catalogd: url.optional(),
-  ingestd: url.optional(),
-  queryd: url.optional(),
-  vectord: url.optional(),
-  embedd: url.optional(),
-  observerd: url.optional(),
+  storaged: peerUrls.optional(),
+  catalogd: peerUrls.optional(),
+  ingestd: peerUrls.optional(),
+  queryd: peerUrls.optional(),
+  vectord: peerUrls.optional(),
+  embedd: peerUrls.optional(),
+  observerd: peerUrls.optional(),
   timeout_ms: z.number().int().positive().default(30_000),
 })
 
