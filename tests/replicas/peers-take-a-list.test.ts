@@ -60,6 +60,9 @@ describe('peers.<daemon> takes one URL or a list', () => {
     ])
     expect(peerUrls(configFrom(''), 'queryd')).toEqual([`http://127.0.0.1:${single.ports.queryd}`])
     expect(() => configFrom('[peers]\nqueryd = []\n')).toThrow(/peers\.queryd/)
+    expect(() => configFrom('[peers]\nvectord = ["http://10.0.0.5:3115", "http://10.0.0.6:3115"]\n')).toThrow(
+      /peers\.vectord: vectord runs as one process/,
+    )
   })
 })
 

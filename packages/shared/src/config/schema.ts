@@ -65,7 +65,10 @@ const peersSchema = z.strictObject({
   catalogd: peerUrls.optional(),
   ingestd: peerUrls.optional(),
   queryd: peerUrls.optional(),
-  vectord: peerUrls.optional(),
+  // An index has one writer and its in-memory state is not shared: vectord is not replicated yet.
+  vectord: peerUrls
+    .refine((v) => typeof v === 'string' || v.length === 1, 'vectord runs as one process (docs/SCALING.md)')
+    .optional(),
   embedd: peerUrls.optional(),
   observerd: peerUrls.optional(),
   timeout_ms: z.number().int().positive().default(30_000),
