@@ -85,9 +85,11 @@ async function forward(
 ): Promise<FastifyReply> {
   const raw = req.raw
   const headers = { ...endToEndHeaders(raw.headers, NOT_FORWARDED), 'x-request-id': req.id }
-  let body: AttemptBody | null = null
+  // The body of the latest attempt: a new one per attempt, over the same untouched upload.
+  const latest: { body: AttemptBody | null } = { body: null }
   const attempt = () => {
-    body = hasBody(raw) ? forwardedBody(raw) : null
+    const body = hasBody(raw) ? forwardedBody(raw) : null
+    latest.body = body
     return pool.request({
       method: req.method as Dispatcher.HttpMethod,
       path: raw.url ?? '/',
@@ -100,9 +102,9 @@ async function forward(
   let upstream: Dispatcher.ResponseData
   try {
     // Up to twice per replica: BalancedPool lowers a refusing replica's weight, it does not drop it.
-    upstream = await sendToReplicas(replicas > 1 ? 2 * replicas : 1, attempt, () => !body?.started())
+    upstream = await sendToReplicas(replicas > 1 ? 2 * replicas : 1, attempt, () => !latest.body?.started())
   } catch (error) {
-    ;(body as AttemptBody | null)?.body.destroy()
+    latest.body?.body.destroy()
     req.log.warn({ daemon, err: error }, 'upstream failed')
     throw upstreamError(daemon, error)
   }
