@@ -1,8 +1,15 @@
 import type { IncomingMessage } from 'node:http'
 import { PassThrough } from 'node:stream'
-import { type Config, type PeerDaemon, peerUrl, ROUTE_PREFIXES } from '@lakehouse/shared'
+import {
+  type Config,
+  type PeerDaemon,
+  peerUrls,
+  ROUTE_PREFIXES,
+  sendToReplicas,
+  upstreamDispatcher,
+} from '@lakehouse/shared'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type Dispatcher, Pool } from 'undici'
+import type { Dispatcher } from 'undici'
 import { endToEndHeaders } from '../hop-by-hop.ts'
 import { upstreamError } from '../upstream-errors.ts'
 
@@ -12,7 +19,10 @@ import { upstreamError } from '../upstream-errors.ts'
 //    daemon (DESIGN §4);
 //  - bodies stream both ways unparsed; hop-by-hop headers stay at their hop;
 //  - whatever the daemon answers is what the client gets: 503/504 only when no answer came.
-// One undici dispatcher per daemon; a BalancedPool over replicas is a drop-in for the Pool.
+// One undici dispatcher per daemon: a Pool, or undici's BalancedPool over its replicas (ADR-017).
+// A request goes to another replica only when its connection failed before the daemon was sent
+// anything (refused, connect timeout): once a body has started to stream it cannot be sent again,
+// and a daemon that took the request may have acted on it.
 
 export interface ForwardOptions {
   /** How long the gateway waits for a daemon's response headers, and between two body chunks. */
@@ -27,6 +37,12 @@ function hasBody(raw: IncomingMessage): boolean {
   return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
+/** The client's upload for one attempt, and whether that attempt started reading it. */
+interface AttemptBody {
+  body: PassThrough
+  started: () => boolean
+}
+
 /**
  * The client's upload as undici's request body. undici destroys the body it was given when the
  * daemon answers before reading all of it; given the client's own request stream, that would reset
@@ -35,21 +51,33 @@ function hasBody(raw: IncomingMessage): boolean {
  * reads the answer (413, 401, …). A client that goes away mid-upload takes the forwarded request
  * with it (pipe alone would leave the daemon waiting on a body that never ends).
  */
-function forwardedBody(raw: IncomingMessage): PassThrough {
-  const body = raw.pipe(new PassThrough())
+function forwardedBody(raw: IncomingMessage): AttemptBody {
+  // Nothing is read from the client until undici reads the body, i.e. once connected: an attempt
+  // whose connection was refused leaves the upload untouched for the next replica.
+  let started = false
+  const body = new PassThrough({
+    read(size) {
+      if (!started) {
+        started = true
+        raw.pipe(body)
+      }
+      PassThrough.prototype._read.call(this, size)
+    },
+  })
   body.once('close', () => {
-    if (raw.complete) return
+    if (!started || raw.complete) return
     raw.unpipe(body)
     raw.resume()
   })
   raw.once('close', () => {
     if (!raw.complete) body.destroy(new Error('client closed the connection mid-upload'))
   })
-  return body
+  return { body, started: () => started }
 }
 
 async function forward(
   pool: Dispatcher,
+  replicas: number,
   daemon: PeerDaemon,
   options: ForwardOptions,
   req: FastifyRequest,
@@ -57,19 +85,26 @@ async function forward(
 ): Promise<FastifyReply> {
   const raw = req.raw
   const headers = { ...endToEndHeaders(raw.headers, NOT_FORWARDED), 'x-request-id': req.id }
-  const body = hasBody(raw) ? forwardedBody(raw) : null
-  let upstream: Dispatcher.ResponseData
-  try {
-    upstream = await pool.request({
+  // The body of the latest attempt: a new one per attempt, over the same untouched upload.
+  const latest: { body: AttemptBody | null } = { body: null }
+  const attempt = () => {
+    const body = hasBody(raw) ? forwardedBody(raw) : null
+    latest.body = body
+    return pool.request({
       method: req.method as Dispatcher.HttpMethod,
       path: raw.url ?? '/',
       headers,
-      body,
+      body: body?.body ?? null,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     })
+  }
+  let upstream: Dispatcher.ResponseData
+  try {
+    // Up to twice per replica: BalancedPool lowers a refusing replica's weight, it does not drop it.
+    upstream = await sendToReplicas(replicas > 1 ? 2 * replicas : 1, attempt, () => !latest.body?.started())
   } catch (error) {
-    body?.destroy()
+    latest.body?.body.destroy()
     req.log.warn({ daemon, err: error }, 'upstream failed')
     throw upstreamError(daemon, error)
   }
@@ -86,13 +121,11 @@ export async function registerForwarding(app: FastifyInstance, config: Config, o
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null))
     for (const [daemon, prefixes] of Object.entries(ROUTE_PREFIXES) as Array<[PeerDaemon, readonly string[]]>) {
-      const pool = new Pool(new URL(peerUrl(config, daemon)).origin, {
-        connections: 128,
-        pipelining: 1,
-        keepAliveTimeout: 10_000,
-      })
+      const replicas = peerUrls(config, daemon)
+      const pool = upstreamDispatcher(replicas, { connections: 128, pipelining: 1, keepAliveTimeout: 10_000 })
       scope.addHook('onClose', async () => pool.close())
-      const handler = (req: FastifyRequest, reply: FastifyReply) => forward(pool, daemon, options, req, reply)
+      const handler = (req: FastifyRequest, reply: FastifyReply) =>
+        forward(pool, replicas.length, daemon, options, req, reply)
       for (const prefix of prefixes) {
         scope.all(prefix, handler)
         scope.all(`${prefix}/*`, handler)

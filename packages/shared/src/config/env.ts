@@ -33,6 +33,8 @@ function kindOf(node: JsonSchemaNode): LeafKind {
   const types = (node.anyOf ?? [node])
     .flatMap((member) => (Array.isArray(member.type) ? member.type : [member.type]))
     .filter((type) => type !== 'null')
+  // "one string or a list of them" (peers.<daemon>, ADR-017) reads as a comma-separated list.
+  if (types.length === 2 && types.includes('string') && types.includes('array')) return 'array'
   if (types.length !== 1) return 'other'
   switch (types[0]) {
     case 'string':

@@ -57,14 +57,20 @@ const portsSchema = z.strictObject({
 const url = z.url({ protocol: /^https?$/ })
 
 /** Base URLs of the other daemons; unset means http://127.0.0.1:<port>. */
+/** One daemon's base URL, or the list of its replicas' (ADR-017): a single string stays valid. */
+const peerUrls = z.union([url, z.array(url).min(1)])
+
 const peersSchema = z.strictObject({
-  storaged: url.optional(),
-  catalogd: url.optional(),
-  ingestd: url.optional(),
-  queryd: url.optional(),
-  vectord: url.optional(),
-  embedd: url.optional(),
-  observerd: url.optional(),
+  storaged: peerUrls.optional(),
+  catalogd: peerUrls.optional(),
+  ingestd: peerUrls.optional(),
+  queryd: peerUrls.optional(),
+  // An index has one writer and its in-memory state is not shared: vectord is not replicated yet.
+  vectord: peerUrls
+    .refine((v) => typeof v === 'string' || v.length === 1, 'vectord runs as one process (docs/SCALING.md)')
+    .optional(),
+  embedd: peerUrls.optional(),
+  observerd: peerUrls.optional(),
   timeout_ms: z.number().int().positive().default(30_000),
 })
 
