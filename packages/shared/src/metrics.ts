@@ -9,6 +9,9 @@ import { routeOptions } from './contracts/route.ts'
 // registry that every scrape appends. HTTP figures are labelled by the matched route pattern,
 // never the raw URL, so their cardinality is bounded by the route table.
 
+// The daemons build their own figures from these, so prom-client is one dependency, of shared.
+export { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+
 const registries = new WeakMap<FastifyInstance, Registry>()
 let processRegistry: Registry | undefined
 
@@ -25,6 +28,24 @@ export function metricsRegistry(app: FastifyInstance): Registry {
   const registry = registries.get(app)
   if (!registry) throw new Error('metricsRegistry: the app was not made by createServer')
   return registry
+}
+
+/**
+ * A counter read at scrape time from a tally the domain keeps itself (a plain `hits += 1`), so the
+ * domain module needs no prom-client. `read` must never go down.
+ */
+export function tallyCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  let last = 0
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read()
+      this.inc(Math.max(0, now - last))
+      last = now
+    },
+  })
 }
 
 /** Seconds buckets from 5 ms to 60 s: the range between a cached HEAD and a large ingest. */

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { metricsRegistry } from '../src/metrics.ts'
 import { createServer } from '../src/server.ts'
 import { testConfig } from '../src/testing/config.ts'
+import { sampleValue as sample } from '../src/testing/metrics-text.ts'
 
 // ADR-019: /metrics answers a loopback caller without a token and anyone else only with an admin
 // token; HTTP figures carry the route pattern, never the raw URL.
@@ -24,12 +25,6 @@ function build() {
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
-
-/** The value of one sample line, e.g. `http_requests_total{...route="/v1/things/:name"...}`. */
-function sample(text: string, name: string, ...labels: string[]): number {
-  const line = text.split('\n').find((l) => l.startsWith(name) && labels.every((label) => l.includes(label)))
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
-}
 
 describe('GET /metrics', () => {
   it('answers a loopback caller without a token', async () => {
