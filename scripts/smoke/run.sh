@@ -20,9 +20,11 @@ export LH_GATEWAY_URL="http://127.0.0.1:$base_port"
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   names=(health)
-  for f in scripts/smoke/*_smoke.sh; do n=$(basename "$f" _smoke.sh); [ "$n" = health ] || [ "$n" = iceberg ] || names+=("$n"); done
+  for f in scripts/smoke/*_smoke.sh; do n=$(basename "$f" _smoke.sh); [ "$n" = health ] || [ "$n" = iceberg ] || [ "$n" = metrics ] || names+=("$n"); done
   # Last: it reads every table the other smokes left (issue 16: all the smoke data, every version).
   [ -f scripts/smoke/iceberg_smoke.sh ] && names+=(iceberg)
+  # After everything: it checks that the chain moved every daemon's own figures (ADR-019).
+  [ -f scripts/smoke/metrics_smoke.sh ] && names+=(metrics)
 fi
 
 cleanup() { scripts/stack.sh down >/dev/null 2>&1; rm -rf "$work"; }

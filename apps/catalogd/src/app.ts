@@ -1,8 +1,9 @@
-import { type App, type Config, createServer } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
 import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { Catalog } from './catalog.ts'
 import { IcebergWriter } from './iceberg-writer.ts'
+import { catalogMetrics } from './metrics.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
 import { icebergWarehouse, registerIcebergRoutes } from './routes/iceberg.ts'
 import { registerVacuumRoute } from './routes/vacuum.ts'
@@ -24,13 +25,18 @@ export function buildApp(deps: CatalogdDeps): App {
   const storage = peers.use(deps.storage, () => storageClient(config))
   // The writer needs the catalog's history and the catalog tells the writer of commits: tied here.
   let iceberg: IcebergWriter | undefined
+  const app = createServer({ service: 'catalogd', config, readyChecks: peers.readyChecks() })
+  const metrics = catalogMetrics(metricsRegistry(app))
   const catalog = new Catalog(storage, {
     maxCommitAttempts: config.catalog.max_commit_attempts,
     manifestCacheEntries: config.catalog.manifest_cache_entries,
     ...(deps.now ? { now: deps.now } : {}),
-    onCommit: (name) => iceberg?.schedule(name),
+    onCommit: (name) => {
+      metrics.onCommit()
+      iceberg?.schedule(name)
+    },
+    onLostRace: metrics.onLostRace,
   })
-  const app = createServer({ service: 'catalogd', config, readyChecks: peers.readyChecks() })
   iceberg = new IcebergWriter({
     storage,
     history: (name) => catalog.history(name),

@@ -16,6 +16,8 @@ export interface CatalogOptions {
   now?: () => string
   /** Told after every commit that took (the Iceberg writer's background pass, ADR-016); never awaited. */
   onCommit?: (name: string) => void
+  /** Told when a commit lost its version to another writer and retries (metrics, ADR-019). */
+  onLostRace?: (name: string) => void
 }
 
 /** Manifests fetched at once when a listing needs many (a bound on fan-out, not on correctness). */
@@ -40,6 +42,7 @@ export class Catalog {
       idempotency,
       maxAttempts: options.maxCommitAttempts,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.onLostRace ? { onLostRace: options.onLostRace } : {}),
     }
   }
 

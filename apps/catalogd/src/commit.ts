@@ -18,6 +18,8 @@ export interface CommitDeps {
   idempotency: IdempotencyIndex
   maxAttempts: number
   now?: () => string
+  /** Told each time another writer took the version this commit meant to write (a retry follows). */
+  onLostRace?: (name: string) => void
 }
 
 const clock = () => new Date().toISOString()
@@ -62,6 +64,7 @@ export async function commitManifest(deps: CommitDeps, name: string, request: Co
       await indexEagerly(deps.idempotency, next)
       return next
     }
+    deps.onLostRace?.(name)
     if (attempt < deps.maxAttempts) await backOff(attempt)
   }
   throw new VersionConflict(`${name}: gave up after ${deps.maxAttempts} lost commit races`)
@@ -73,6 +76,7 @@ export async function deleteDataset(deps: CommitDeps, name: string): Promise<Man
     await deps.idempotency.ensureIndexed(base)
     const next = tombstone(name, base, (deps.now ?? clock)())
     if (await writeOrLose(deps.store, next)) return next
+    deps.onLostRace?.(name)
     if (attempt < deps.maxAttempts) await backOff(attempt)
   }
   throw new VersionConflict(`${name}: gave up after ${deps.maxAttempts} lost commit races`)

@@ -1,5 +1,6 @@
-import { type App, type Config, createServer } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
 import { Embedder } from './embedder.ts'
+import { embedMetrics } from './metrics.ts'
 import { createModels } from './registry.ts'
 import { registerEmbedRoutes } from './routes/embed.ts'
 
@@ -27,6 +28,7 @@ export function buildApp(deps: EmbeddDeps): App {
     readyChecks: { [`model:${embedder.defaultModel}`]: () => embedder.pingDefault() },
   })
   app.addHook('onClose', () => embedder.close())
+  embedMetrics(metricsRegistry(app), embedder.cache)
   registerEmbedRoutes(app, embedder)
   return app
 }

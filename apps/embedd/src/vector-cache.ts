@@ -25,6 +25,9 @@ export interface LoaderCacheMap {
 
 export class VectorCache {
   readonly #lru: LRUCache<string, Promise<Float32Array>> | undefined
+  /** Lookups that found a vector (or its promise in flight), and those that did not (metrics). */
+  hits = 0
+  misses = 0
 
   constructor(options: VectorCacheOptions) {
     this.#lru =
@@ -44,7 +47,12 @@ export class VectorCache {
     const lru = this.#lru as LRUCache<string, Promise<Float32Array>>
     const prefix = `${model}\u0000${kind}\u0000`
     return {
-      get: (key) => lru.get(prefix + key),
+      get: (key) => {
+        const found = lru.get(prefix + key)
+        if (found) this.hits += 1
+        else this.misses += 1
+        return found
+      },
       set: (key, value) =>
         lru.set(prefix + key, value, { size: dim * 4 + (prefix + key).length * 2 + ENTRY_OVERHEAD_BYTES }),
       delete: (key) => lru.delete(prefix + key),

@@ -1,10 +1,11 @@
 import type { DuckDBInstance } from '@duckdb/node-api'
-import { type App, type Config, createServer, dataPath } from '@lakehouse/shared'
+import { type App, type Config, createServer, dataPath, metricsRegistry } from '@lakehouse/shared'
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { openEngine } from './duckdb-engine.ts'
 import { Ingestor } from './ingest.ts'
+import { ingestMetrics } from './metrics.ts'
 import type { Catalog, ObjectStore } from './ports.ts'
 import { registerIngestRoutes } from './routes/ingest.ts'
 import { sweepStaleWorkspaces } from './workspace.ts'
@@ -46,6 +47,7 @@ export async function buildApp(deps: IngestdDeps): Promise<App> {
       maxFileBytes: config.ingest.max_file_bytes,
     },
     log: app.log,
+    onIngested: ingestMetrics(metricsRegistry(app)),
   })
   registerIngestRoutes(app, ingestor)
   app.addHook('onClose', async () => {

@@ -57,6 +57,13 @@ interface KeyClaim {
   commitKey: string | undefined
 }
 
+/** One committed ingest: its rows, its upload's bytes and the milliseconds of each phase. */
+export interface IngestDone {
+  rows: number
+  bytes: number
+  phaseMs: Readonly<Record<string, number>>
+}
+
 const NO_KEY: KeyClaim = { isRetry: false, fingerprint: '', commitKey: undefined }
 
 export class Ingestor {
@@ -66,6 +73,7 @@ export class Ingestor {
   readonly #ledger: IdempotencyLedger
   readonly #limits: IngestLimits
   readonly #log: Logger
+  readonly #onIngested: (done: IngestDone) => void
 
   constructor(deps: {
     engine: DuckDBInstance
@@ -73,6 +81,8 @@ export class Ingestor {
     catalog: Catalog
     limits: IngestLimits
     log: Logger
+    /** Told after every ingest that committed (metrics, ADR-019). */
+    onIngested?: (done: IngestDone) => void
   }) {
     this.#engine = deps.engine
     this.#store = deps.store
@@ -80,6 +90,7 @@ export class Ingestor {
     this.#ledger = new IdempotencyLedger(deps.store)
     this.#limits = deps.limits
     this.#log = deps.log
+    this.#onIngested = deps.onIngested ?? (() => undefined)
   }
 
   async ingest(request: IngestRequest): Promise<IngestAnswer> {
@@ -102,6 +113,7 @@ export class Ingestor {
       if (key !== undefined) await this.#recordQuietly(key, claim.fingerprint, answer)
       const { version, rows_ingested } = answer
       this.#log.info({ dataset, version, rows_ingested, bytes: upload.bytes, ms: clock.ms }, 'ingested')
+      this.#onIngested({ rows: rows_ingested, bytes: upload.bytes, phaseMs: clock.ms })
       return answer
     } finally {
       await workspace.remove()

@@ -1,11 +1,12 @@
 import { type EmbedPort, type LogStorage, Pathway, type VectorPort } from '@lakehouse/pathway'
-import { type App, type Config, createServer, readyDetails } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry, readyDetails } from '@lakehouse/shared'
 import { type CatalogClient, catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { embedClient } from '@lakehouse/shared/clients/embed.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { type QueryClient, queryClient } from '@lakehouse/shared/clients/query.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { vectorClient } from '@lakehouse/shared/clients/vectors.ts'
+import { reviewMetrics } from './metrics.ts'
 import { openPlaybooks } from './playbooks.ts'
 import { openObserver, refuseUnsafeFailOpen } from './reviews.ts'
 import { registerPlaybookRoutes } from './routes/playbooks.ts'
@@ -61,7 +62,7 @@ export function buildApp(deps: ObserverdDeps): App {
   })
   app.addHook('onClose', () => peers.close())
   registerTraceRoutes(app, pathway)
-  const observer = openObserver(config, { query, catalog, store: storage })
+  const observer = openObserver(config, { query, catalog, store: storage }, reviewMetrics(metricsRegistry(app)))
   registerReviewRoutes(app, observer)
   const memoryLog = { warn: (details: object, message: string) => app.log.warn(details, message) }
   registerPlaybookRoutes(app, openPlaybooks({ config, reviews: observer, storage, embed, vectors, log: memoryLog }))

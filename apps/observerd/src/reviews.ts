@@ -1,4 +1,10 @@
-import { type CheckRunner, type GenerationSource, Observer, type ReviewStore } from '@lakehouse/observer'
+import {
+  type CheckRunner,
+  type GenerationSource,
+  Observer,
+  type ObserverOptions,
+  type ReviewStore,
+} from '@lakehouse/observer'
 import { type Config, isLoopbackHost } from '@lakehouse/shared'
 
 // The observer assembled from observerd's configuration and peers (ADR-015): checks run through
@@ -19,10 +25,11 @@ export interface ObserverPeers {
   store: ReviewStore
 }
 
-export function openObserver(config: Config, peers: ObserverPeers): Observer {
+export function openObserver(config: Config, peers: ObserverPeers, onReview?: ObserverOptions['onReview']): Observer {
   refuseUnsafeFailOpen(config)
   return new Observer({
     ...peers,
+    ...(onReview ? { onReview } : {}),
     checkTimeoutMs: config.observer.check_timeout_ms,
     maxRows: config.observer.max_rows,
     failOpen: config.observer.fail_open,

@@ -1,7 +1,8 @@
-import { type App, type Config, createServer } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
+import { queryMetrics } from './metrics.ts'
 import type { ObjectSource } from './parquet-cache.ts'
 import { createQueryService, type QueryService } from './query-service.ts'
 import { registerSqlRoute } from './routes/sql.ts'
@@ -28,7 +29,9 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   const catalog = peers.use(deps.catalog, () => catalogClient(config))
   const objects = peers.use(deps.objects, () => storageClient(config))
   const app = createServer({ service: 'queryd', config, readyChecks: peers.readyChecks() })
-  const service = await createQueryService({ config, catalog, objects, log: app.log })
+  const metrics = queryMetrics(metricsRegistry(app))
+  const service = await createQueryService({ config, catalog, objects, log: app.log, onRunEnded: metrics.onRunEnded })
+  metrics.watchCache(service.cache)
   registerSqlRoute(app, service.engine, config.query.max_sql_bytes)
   registerTablesRoute(app, service)
   app.addHook('onClose', async () => {

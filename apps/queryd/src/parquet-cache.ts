@@ -49,6 +49,8 @@ export class ParquetCache {
   /** Evicted but still leased: deleted on the last release. */
   readonly #leasedEvicted = new Map<string, Entry>()
   fetches = 0
+  /** Keys asked for by acquire(); those not fetched were hits (metrics, ADR-019). */
+  lookups = 0
 
   constructor(options: ParquetCacheOptions) {
     this.dir = options.dir
@@ -72,6 +74,7 @@ export class ParquetCache {
     }
     try {
       for (const key of new Set(keys)) {
+        this.lookups += 1
         let entry = await this.#entry(key)
         // Another download may have evicted (and deleted) it between its arrival and this line.
         while (this.#isGone(entry)) entry = await this.#entry(key)

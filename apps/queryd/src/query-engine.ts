@@ -48,6 +48,12 @@ export interface QueryRun {
   close: () => void
 }
 
+/** One run's end: from start() to its connection's close, rows streamed included. */
+export interface RunEnded {
+  ms: number
+  isTimedOut: boolean
+}
+
 export class QueryEngine {
   readonly #instance: DuckDBInstance
   readonly #views: ViewSet
@@ -57,6 +63,7 @@ export class QueryEngine {
   #active = 0
 
   readonly #redactValue: Redactor
+  readonly #onRunEnded: (run: RunEnded) => void
 
   constructor(deps: {
     instance: DuckDBInstance
@@ -66,6 +73,8 @@ export class QueryEngine {
     redact: Redactor
     /** For text in results: host paths (ADR-007). */
     redactValue?: Redactor
+    /** Told once per run that started streaming, when it ends (metrics, ADR-019). */
+    onRunEnded?: (run: RunEnded) => void
   }) {
     this.#instance = deps.instance
     this.#views = deps.views
@@ -73,6 +82,7 @@ export class QueryEngine {
     this.#redact = deps.redact
     this.#redactValue = deps.redactValue ?? noRedaction
     this.#gate = new ChunkGate(deps.limits.concurrentChunks)
+    this.#onRunEnded = deps.onRunEnded ?? (() => undefined)
   }
 
   /** Queries whose connection is still open (a cancelled query leaves this count). */
@@ -110,6 +120,7 @@ export class QueryEngine {
     this.#active += 1
     const guard = new RunGuard(connection, lease, timeoutMs, signal, () => {
       this.#active -= 1
+      this.#onRunEnded({ ms: performance.now() - startedAt, isTimedOut: guard.isTimedOut })
     })
     try {
       const prepared = await prepareChecked(extracted, this.#redact)
@@ -240,6 +251,10 @@ class RunGuard {
 
   get isClosed(): boolean {
     return this.#closed
+  }
+
+  get isTimedOut(): boolean {
+    return this.#timedOut
   }
 
   /** Something else the run holds, released with it (once). */

@@ -4,7 +4,7 @@ import type { DuckDBInstance } from '@duckdb/node-api'
 import { type Config, dataPath } from '@lakehouse/shared'
 import { HTTPFS_MISSING, HttpfsUnavailable, httpfsFiles, redactCreds, s3SecretSql } from './httpfs.ts'
 import { type ObjectSource, ParquetCache } from './parquet-cache.ts'
-import { QueryEngine } from './query-engine.ts'
+import { QueryEngine, type RunEnded } from './query-engine.ts'
 import { isExtensionInstalled, openSandbox } from './sandbox.ts'
 import { createSpillFolder } from './spill-folder.ts'
 import { pathRedactor } from './sql-errors.ts'
@@ -18,6 +18,7 @@ export interface QueryServiceDeps {
   catalog: CatalogSource
   objects: ObjectSource
   log: ViewLog
+  onRunEnded?: (run: RunEnded) => void
 }
 
 export interface QueryService {
@@ -78,6 +79,7 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
     views,
     redact,
     redactValue: paths,
+    ...(deps.onRunEnded ? { onRunEnded: deps.onRunEnded } : {}),
     limits: {
       defaultTimeoutMs: config.query.default_timeout_ms,
       maxTimeoutMs: config.query.max_timeout_ms,

@@ -1,5 +1,6 @@
-import { type App, type Config, createServer } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
 import type { ObjectBackend } from './backend.ts'
+import { storageMetrics } from './metrics.ts'
 import { ObjectService } from './objects.ts'
 import { registerListRoute } from './routes/list.ts'
 import { registerObjectRoutes } from './routes/objects.ts'
@@ -19,7 +20,7 @@ export async function buildApp(deps: StoragedDeps): Promise<App> {
     config,
     readyChecks: { [`backend_${backend.kind}`]: () => backend.check() },
   })
-  const objects = new ObjectService(backend, config.storage.max_object_bytes)
+  const objects = new ObjectService(backend, config.storage.max_object_bytes, storageMetrics(metricsRegistry(app)))
   await registerObjectRoutes(app, objects)
   registerListRoute(app, objects)
   app.addHook('onClose', async () => {

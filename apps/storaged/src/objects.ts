@@ -43,13 +43,22 @@ export function readHeaders(info: ObjectInfo, read?: ObjectRead): { status: numb
   return { status: 206, headers }
 }
 
+/** Told of object bytes stored and served (metrics, ADR-019). */
+export interface ObjectEvents {
+  onStored: (bytes: number) => void
+  /** Counted when the answer starts: the bytes the body will carry (a range's length for a 206). */
+  onServed: (bytes: number) => void
+}
+
 export class ObjectService {
   readonly backend: ObjectBackend
   readonly maxBytes: number
+  readonly #events: ObjectEvents | undefined
 
-  constructor(backend: ObjectBackend, maxBytes: number) {
+  constructor(backend: ObjectBackend, maxBytes: number, events?: ObjectEvents) {
     this.backend = backend
     this.maxBytes = maxBytes
+    this.#events = events
   }
 
   async put(request: PutRequest): Promise<PutResult> {
@@ -60,11 +69,14 @@ export class ObjectService {
       throw new PayloadTooLarge(`object is larger than the ${this.maxBytes}-byte cap`)
     }
     const info = await this.backend.put(key, request.body, condition, this.maxBytes)
+    this.#events?.onStored(info.size)
     return { key: info.key, etag: info.etag, size: info.size }
   }
 
-  get(url: string, range: string | undefined): Promise<ObjectRead> {
-    return this.backend.get(keyFromUrl(url), parseRange(range))
+  async get(url: string, range: string | undefined): Promise<ObjectRead> {
+    const read = await this.backend.get(keyFromUrl(url), parseRange(range))
+    this.#events?.onServed(read.range ? read.range.end - read.range.start + 1 : read.info.size)
+    return read
   }
 
   head(url: string): Promise<ObjectInfo> {

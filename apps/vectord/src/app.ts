@@ -1,10 +1,11 @@
 import { join } from 'node:path'
-import { type App, type Config, createServer } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
 import { type EmbedClient, embedClient } from '@lakehouse/shared/clients/embed.ts'
 import { type QueryClient, queryClient } from '@lakehouse/shared/clients/query.ts'
 import { type StorageClient, storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { IndexStore } from './index-store.ts'
 import { JobRunner } from './jobs.ts'
+import { vectorMetrics } from './metrics.ts'
 import { registerIndexRoutes } from './routes/indexes.ts'
 import { registerItemRoutes } from './routes/items.ts'
 import { snapshotChunkBytes } from './snapshot-store.ts'
@@ -52,6 +53,7 @@ export function buildApp(deps: VectordDeps): App {
   })
   const jobs = new JobRunner({ store, storage, query, log: app.log, pageRows: config.vectors.job_batch_rows })
   store.jobs = jobs
+  vectorMetrics(metricsRegistry(app), () => store.stats())
   let closing = false
   let retry: NodeJS.Timeout | undefined
   const load = async (): Promise<void> => {

@@ -46,6 +46,14 @@ export interface IndexStoreDeps {
 const indexKey = (name: string) => `vectors/${name}/INDEX.json`
 const DEFAULTS = { m: 16, ef_construction: 200, ef_search: 64 }
 
+export interface IndexStats {
+  name: string
+  count: number
+  walLength: number
+  /** Epoch ms of the oldest change no snapshot holds yet; null when the snapshot holds them all. */
+  dirtySince: number | null
+}
+
 export class IndexStore {
   readonly #deps: IndexStoreDeps
   readonly #snapshots: SnapshotStore
@@ -158,6 +166,17 @@ export class IndexStore {
       job: this.jobs?.job(params.name) ?? null,
       created_at: params.created_at,
     }
+  }
+
+  /** Per-index figures for metrics (ADR-019); empty until the indexes are loaded. */
+  stats(): IndexStats[] {
+    if (!this.loaded) return []
+    return [...this.#indexes.values()].map((d) => ({
+      name: d.name,
+      count: d.index.count,
+      walLength: d.walLength,
+      dirtySince: d.dirtySince,
+    }))
   }
 
   list(): IndexInfo[] {

@@ -36,6 +36,8 @@ export interface ObserverOptions {
   failOpen?: boolean
   now?: () => Date
   newId?: () => string
+  /** Told of every stored review (metrics, ADR-019). */
+  onReview?: (review: Review) => void
 }
 
 const REVIEW_ID = /^rv-[0-9a-f-]{36}$/
@@ -76,6 +78,7 @@ export class Observer {
       created_at: (this.#options.now?.() ?? new Date()).toISOString(),
     }
     await this.#options.store.putIfAbsent(reviewKey(review.review_id), JSON.stringify(review))
+    this.#options.onReview?.(review)
     return review
   }
 

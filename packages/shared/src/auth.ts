@@ -96,6 +96,10 @@ declare module 'fastify' {
      * configured); for routes that check more than their own scope (the gateway's MCP tools). */
     grantedScopes?: ReadonlySet<Scope>
   }
+  interface FastifyContextConfig {
+    /** The route answers a caller on a loopback address without a token (ADR-019: /metrics). */
+    isLoopbackTrusted?: boolean
+  }
 }
 
 const NO_AUTH_SCOPES: ReadonlySet<Scope> = new Set<Scope>(['admin'])
@@ -108,6 +112,8 @@ export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
   app.addHook('onRequest', async (req) => {
     const needed = neededScope(req)
     if (needed === 'open') return
+    // Scrapes from this machine need no token (ADR-019); the gateway never forwards /metrics.
+    if (req.routeOptions.config.isLoopbackTrusted && isLoopbackHost(req.socket.remoteAddress ?? '')) return
     // Fails closed: the start-up check refuses such a route, this is the second line.
     if (needed === null) throw new Forbidden(`route ${req.method} ${req.routeOptions.url} declares no scope`)
     if (!isAddressAllowed(allowList, req.socket.remoteAddress)) {

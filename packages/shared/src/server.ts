@@ -16,6 +16,7 @@ import { errorBody, registerErrorHandlers } from './error-handler.ts'
 import { InvalidRequest } from './errors.ts'
 import { type ReadyChecks, registerHealth } from './health.ts'
 import { loggerOptions } from './logging.ts'
+import { registerMetrics } from './metrics.ts'
 import { runWithRequestId } from './request-context.ts'
 import { registerRequestLog } from './request-log.ts'
 
@@ -96,5 +97,6 @@ export function createServer(options: CreateServerOptions): App {
   registerCrossSiteGuard(app, !hasToken(config.auth))
   registerAuth(app, config.auth)
   registerHealth(app, service, options.readyChecks ?? {})
+  registerMetrics(app, service)
   return app
 }

@@ -3,6 +3,7 @@ import { interfaceRoutes } from './gateway.ts'
 import { gatewayRoutes, healthRoutes } from './health.ts'
 import { IcebergErrorBody } from './iceberg.ts'
 import { ALL_ROUTES } from './index.ts'
+import { metricsRoutes } from './metrics.ts'
 import type { RouteContract } from './route.ts'
 
 // The OpenAPI 3.1 document of the whole API, generated from the route contracts (ADR-018): the
@@ -152,6 +153,8 @@ export function documentedRoutes(): DocumentedRoute[] {
     ...Object.values(healthRoutes).map((contract) => ({ tag: 'health', contract })),
     ...Object.values(gatewayRoutes).map((contract) => ({ tag: 'health', contract })),
     ...Object.values(interfaceRoutes).map((contract) => ({ tag: 'gateway', contract })),
+    // Served by every daemon for its own process, not forwarded: documented once (ADR-019).
+    ...Object.values(metricsRoutes).map((contract) => ({ tag: 'metrics', contract })),
   ]
 }
 
