@@ -43,4 +43,20 @@ export class ChunkGate {
   collect(): void {
     collectGarbage()
   }
+
+  /**
+   * Collects once the caller's frame is gone, then hands its permit on. Collected from inside the
+   * frame that fetched a chunk, the chunk is still reachable (the frame's registers hold it), so a
+   * refused 4 GB chunk stayed in RSS until some later query collected (issue 9 item 5, seen from
+   * outside: docs/ATTACKS.md).
+   */
+  collectThenRelease(release: () => void): void {
+    setImmediate(() => {
+      try {
+        collectGarbage()
+      } finally {
+        release()
+      }
+    })
+  }
 }

@@ -178,8 +178,8 @@ export class QueryEngine {
         throw err
       } finally {
         chunk = null
-        if (gate.isBig(meter.bytes - before)) gate.collect()
-        release()
+        if (gate.isBig(meter.bytes - before)) gate.collectThenRelease(release)
+        else release()
       }
     }
     async function* batches(): AsyncGenerator<DuckDBValue[][]> {
