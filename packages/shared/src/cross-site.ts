@@ -10,7 +10,10 @@ import { isLoopbackHost } from './loopback.ts'
 //  - a body of a type a browser can send cross-site without a preflight is refused when the request
 //    carries an Origin or says it is cross-site or same-site (in every mode);
 //  - in local mode (no token: nothing else stands between a web page and the daemon), any
-//    state-changing request whose Origin is not a loopback origin is refused.
+//    state-changing request whose Origin is not a loopback origin is refused;
+//  - in local mode on a loopback bind, a request whose Host is not a loopback name is refused,
+//    reads included: a page on a domain that rebinds its DNS to 127.0.0.1 is same-origin with
+//    itself, sends no cross-site header, and could otherwise read every dataset.
 
 const SIMPLE_BODY_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -41,7 +44,27 @@ export function isLoopbackOrigin(origin: string): boolean {
   }
 }
 
-export function crossSiteRefusal(req: FastifyRequest, isLocalMode: boolean): CrossOriginRefused | undefined {
+/** The host name of a Host header (`localhost:3110`, `[::1]:3110`, `127.0.0.1`). */
+function hostName(hostHeader: string): string {
+  if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'))
+  return hostHeader.split(':', 1)[0] ?? ''
+}
+
+export interface CrossSiteMode {
+  /** No token configured. */
+  isLocalMode: boolean
+  /** The daemon listens on a loopback address, so every honest Host names loopback. */
+  isLoopbackBound: boolean
+}
+
+export function crossSiteRefusal(req: FastifyRequest, mode: CrossSiteMode): CrossOriginRefused | undefined {
+  const { isLocalMode } = mode
+  const host = header(req, 'host')
+  if (isLocalMode && mode.isLoopbackBound && host !== undefined && !isLoopbackHost(hostName(host).toLowerCase())) {
+    return new CrossOriginRefused(
+      `a request for host ${JSON.stringify(host)} is refused in local mode (DNS rebinding); use localhost or 127.0.0.1`,
+    )
+  }
   const origin = header(req, 'origin')
   if (hasSimpleBodyType(req) && (origin !== undefined || isFromAnotherSite(req))) {
     return new CrossOriginRefused('a form-encoded or text body from a browser is refused; send JSON')
@@ -54,9 +77,9 @@ export function crossSiteRefusal(req: FastifyRequest, isLocalMode: boolean): Cro
   return undefined
 }
 
-export function registerCrossSiteGuard(app: FastifyInstance, isLocalMode: boolean): void {
+export function registerCrossSiteGuard(app: FastifyInstance, mode: CrossSiteMode): void {
   app.addHook('onRequest', async (req) => {
-    const refusal = crossSiteRefusal(req, isLocalMode)
+    const refusal = crossSiteRefusal(req, mode)
     if (refusal) throw refusal
   })
 }

@@ -16,6 +16,7 @@ import { errorBody, registerErrorHandlers } from './error-handler.ts'
 import { InvalidRequest } from './errors.ts'
 import { type ReadyChecks, registerHealth } from './health.ts'
 import { loggerOptions } from './logging.ts'
+import { isLoopbackHost } from './loopback.ts'
 import { registerMetrics } from './metrics.ts'
 import { runWithRequestId } from './request-context.ts'
 import { registerRequestLog } from './request-log.ts'
@@ -94,7 +95,10 @@ export function createServer(options: CreateServerOptions): App {
   })
   registerRequestLog(app)
   registerErrorHandlers(app)
-  registerCrossSiteGuard(app, !hasToken(config.auth))
+  registerCrossSiteGuard(app, {
+    isLocalMode: !hasToken(config.auth),
+    isLoopbackBound: isLoopbackHost(config.server.host),
+  })
   registerAuth(app, config.auth)
   registerHealth(app, service, options.readyChecks ?? {})
   registerMetrics(app, service)
