@@ -69,9 +69,15 @@ async function hitsOf(url: string, queries: Float32Array[]): Promise<string> {
   return all.join('|')
 }
 
-async function count(url: string): Promise<number> {
-  return ((await (await fetch(`${url}/v1/vectors/indexes/${NAME}`)).json()) as { count: number }).count
+async function info(url: string): Promise<{ count: number; wal_length: number; generation: number }> {
+  return (await (await fetch(`${url}/v1/vectors/indexes/${NAME}`)).json()) as {
+    count: number
+    wal_length: number
+    generation: number
+  }
 }
+
+const count = async (url: string) => (await info(url)).count
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`FAIL vector-scale: ${what}`)
@@ -122,9 +128,11 @@ async function main(): Promise<void> {
 
     t = performance.now()
     vectord = await startVectord(vectordEnv, port)
-    const restarted = await count(vectord.url)
+    const restarted = await info(vectord.url)
     console.log(`restart to serving (snapshot): ${seconds(t)} s`)
-    check(restarted === COUNT, `count after restart ${restarted}`)
+    check(code === 0, 'vectord exited 0 on SIGTERM (its snapshot finished within its shutdown timeout)')
+    check(restarted.wal_length === 0, `nothing to replay after a clean stop (generation ${restarted.generation})`)
+    check(restarted.count === COUNT, `count after restart ${restarted.count}`)
     check((await hitsOf(vectord.url, queries)) === built, 'hits of 100 queries identical after restart')
 
     await upsertRange(vectord.url, vectors, COUNT, COUNT + BATCH)

@@ -8,11 +8,18 @@ import type { Daemon } from './daemons.ts'
 
 // What every daemon's main.ts does: load the configuration, refuse an unsafe bind, build the app,
 // listen, and on SIGTERM/SIGINT stop accepting, drain in-flight requests and close, within
-// server.shutdown_timeout_ms. Exit code 2 means "will not start as configured".
+// server.shutdown_timeout_ms (or the daemon's own budget, when its close does long work such as
+// vectord's SIGTERM snapshot). Exit code 2 means "will not start as configured".
+
+export interface RunDaemonOptions {
+  /** The shutdown budget when it is not server.shutdown_timeout_ms. */
+  shutdownTimeoutMs?: (config: Config) => number
+}
 
 export async function runDaemon(
   service: Daemon,
   build: (config: Config) => Promise<FastifyInstance> | FastifyInstance,
+  options: RunDaemonOptions = {},
 ): Promise<void> {
   let config: Config
   try {
@@ -40,15 +47,16 @@ export async function runDaemon(
     app.log.warn(bind.warning)
     process.stderr.write(`\n*** ${service}: WARNING: ${bind.warning} ***\n\n`)
   }
+  const shutdownTimeoutMs = options.shutdownTimeoutMs?.(config) ?? config.server.shutdown_timeout_ms
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    app.log.info({ signal }, 'shutting down')
+    app.log.info({ signal, timeout_ms: shutdownTimeoutMs }, 'shutting down')
     const timer = setTimeout(() => {
       app.log.error('shutdown timed out; exiting with requests still in flight')
       process.exit(1)
-    }, config.server.shutdown_timeout_ms)
+    }, shutdownTimeoutMs)
     timer.unref()
     app.close().then(
       () => process.exit(0),

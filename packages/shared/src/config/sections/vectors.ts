@@ -12,6 +12,13 @@ export const vectorsSectionSchema = z.strictObject({
   snapshot_every_ops: positiveInt.default(50_000),
   /** ...or this long after the first operation not covered by a snapshot. */
   snapshot_every_ms: positiveInt.default(5 * 60_000),
+  /**
+   * vectord's SIGTERM budget, in place of server.shutdown_timeout_ms: a clean stop awaits a timed
+   * snapshot already under way and then snapshots everything acknowledged since (ADR-011), which
+   * for 200K x 768 is two uploads of ~650 MiB. Below the unit's TimeoutStopSec=180, so vectord
+   * logs its own timeout before systemd's SIGKILL.
+   */
+  shutdown_timeout_ms: positiveInt.default(170_000),
   /** A filter matching at most this many items is answered by exact search over them. */
   exact_filter_max: positiveInt.default(2_048),
   /** Texts per embedd call in from-dataset jobs and text upserts. */
