@@ -39,7 +39,7 @@ afterAll(async () => {
 
 it('aborts the forwarded request when the client closes mid-upload', async () => {
   const socket = await openSocket(gatewayPort)
-  socket.write('PUT /v1/storage/objects/big HTTP/1.1\r\nHost: x\r\ncontent-length: 1000000\r\n\r\n')
+  socket.write('PUT /v1/storage/objects/big HTTP/1.1\r\nHost: localhost\r\ncontent-length: 1000000\r\n\r\n')
   socket.write(Buffer.alloc(64 * 1024, 1))
   await waitFor(async () => received.length === 1, 'the forwarded request at the daemon')
   socket.destroy()

@@ -53,7 +53,7 @@ describe('hop-by-hop headers stay at the hop', () => {
   it('drops them both ways and closes the client connection that asked for it', async () => {
     const socket = await openSocket(gatewayPort)
     socket.write(
-      'GET /v1/storage/objects/x HTTP/1.1\r\nHost: x\r\nconnection: close, x-client-hop\r\nx-client-hop: 1\r\n' +
+      'GET /v1/storage/objects/x HTTP/1.1\r\nHost: localhost\r\nconnection: close, x-client-hop\r\nx-client-hop: 1\r\n' +
         'keep-alive: timeout=99\r\nte: trailers\r\nproxy-authorization: Basic abc\r\nproxy-connection: keep-alive\r\n' +
         'upgrade: h2c\r\nx-end-to-end: client\r\n\r\n',
     )

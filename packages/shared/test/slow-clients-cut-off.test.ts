@@ -45,7 +45,7 @@ describe('slow clients are cut off', () => {
   it('closes a connection that trickles its headers, answering 408 request_timeout in the error shape', async () => {
     const { port } = await listen(tiny)
     const socket = await openSocket(port)
-    socket.write('GET /health HTTP/1.1\r\nHost: x\r\n')
+    socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n')
     let n = 0
     trickle(socket, () => `x-slow-${n++}: y\r\n`)
     const { text, closed } = await readUntilClosed(socket)
@@ -62,7 +62,7 @@ describe('slow clients are cut off', () => {
     const { port } = await listen(tiny)
     const socket = await openSocket(port)
     socket.write(
-      'PUT /v1/upload HTTP/1.1\r\nHost: x\r\ncontent-type: application/octet-stream\r\ncontent-length: 100000\r\n\r\n',
+      'PUT /v1/upload HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/octet-stream\r\ncontent-length: 100000\r\n\r\n',
     )
     trickle(socket, () => 'x')
     const { text, closed } = await readUntilClosed(socket)
