@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type DaemonProcess, freePort, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type DaemonProcess, freePortBlock, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
 import { IcebergRestCatalog, type Snapshot } from 'iceberg-js'
 import { icebergRead } from 'icebird'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -78,7 +78,7 @@ describe('independent Iceberg readers over the REST catalog', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'lh-iceberg-readers-'))
-    const gatewayPort = await freePort()
+    const gatewayPort = await freePortBlock(1)
     gateway = `http://127.0.0.1:${gatewayPort}`
     const env = {
       LH_PATHS_DATA_DIR: dataDir,

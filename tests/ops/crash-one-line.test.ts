@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
+import { freePortBlock } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, describe, expect, it } from 'vitest'
 
 // What an operator reads in journald when a daemon dies: a configuration error is one plain line
@@ -39,7 +39,7 @@ describe('a crash is one line', () => {
 
   it('an uncaught error after start-up: one fatal JSON line with the message, exit 1', async () => {
     const { code, lines } = await run('tests/ops/fixtures/crash-after-start.ts', {
-      LH_PORTS_OBSERVERD: String(await freePort()),
+      LH_PORTS_OBSERVERD: String(await freePortBlock(1)),
       LH_LOG_LEVEL: 'warn',
       LH_PATHS_DATA_DIR: join(dir, 'data'),
     })

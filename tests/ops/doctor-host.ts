@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DAEMONS, type Daemon } from '@lakehouse/shared'
-import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
+import { freePortBlock } from '@lakehouse/shared/testing/daemon-process.ts'
 
 // A private host for `just doctor` tests: its own lakehouse.toml, secrets.toml, data folder, free
 // ports and systemd unit folder, so nothing of this checkout or this machine's stacks leaks in.
@@ -37,7 +37,10 @@ export async function host(config = ''): Promise<Host> {
   writeFileSync(secretsFile, '')
   chmodSync(secretsFile, 0o600)
   const ports = {} as Record<Daemon, number>
-  for (const d of DAEMONS) ports[d] = await freePort()
+  const base = await freePortBlock(DAEMONS.length)
+  DAEMONS.forEach((d, i) => {
+    ports[d] = base + i
+  })
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LH_')) env[k] = v
   Object.assign(env, {

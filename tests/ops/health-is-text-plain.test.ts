@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
+import { freePortBlock } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // Regression (issue 13 item 6): the upstream system crash-looped when a supervisor JSON-parsed a
@@ -40,7 +40,10 @@ beforeAll(async () => {
     LH_RUN_DIR: join(work, 'run'),
     LH_LOG_LEVEL: 'warn',
   })
-  for (const d of DAEMONS) env[`LH_PORTS_${d.toUpperCase()}`] = String(await freePort())
+  const base = await freePortBlock(DAEMONS.length)
+  DAEMONS.forEach((d, i) => {
+    env[`LH_PORTS_${d.toUpperCase()}`] = String(base + i)
+  })
   gateway = `http://127.0.0.1:${env.LH_PORTS_GATEWAY}`
   const up = stack('up')
   if (up.status !== 0) throw new Error(`the stack did not start: ${up.stderr}`)

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
+import { freePort, freePortBlock } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // `just smoke-real`: skips in one line naming the settings it read when a configured production
@@ -98,7 +98,9 @@ describe('smoke-real', () => {
   })
 
   it('runs the chain on the configured Ollama model and reports it passed', async () => {
-    const { code, out } = await smokeReal(ollamaConfig(ollamaUrl), { LH_SMOKE_BASE_PORT: String(await freePort()) })
+    const { code, out } = await smokeReal(ollamaConfig(ollamaUrl), {
+      LH_SMOKE_BASE_PORT: String(await freePortBlock(8)),
+    })
     expect(code, out).toBe(0)
     expect(out).toMatch(/^embed\s+ok\s+\d+\s+nomic-embed-text, dim 768$/m)
     expect(out).toContain('smoke-real: all passed against the production profile')

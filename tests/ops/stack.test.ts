@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { freePort } from '@lakehouse/shared/testing/daemon-process.ts'
+import { freePortBlock } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // `just up` / `just down` as an operator runs them: scripts/stack.sh with a private run folder,
@@ -34,7 +34,10 @@ beforeAll(async () => {
     LH_RUN_DIR: join(work, 'run'),
     LH_LOG_LEVEL: 'warn',
   })
-  for (const d of DAEMONS) env[`LH_PORTS_${d.toUpperCase()}`] = String(await freePort())
+  const base = await freePortBlock(DAEMONS.length)
+  DAEMONS.forEach((d, i) => {
+    env[`LH_PORTS_${d.toUpperCase()}`] = String(base + i)
+  })
 })
 afterAll(() => {
   stack('down')

@@ -31,7 +31,12 @@ afterAll(async () => {
 const post = (headers: string, body: string) => `POST /v1/things HTTP/1.1\r\nHost: localhost\r\n${headers}\r\n${body}`
 
 const CASES: Array<[name: string, request: string, status: number, code: string]> = [
-  ['a raw tab in the path (Node parser)', 'GET /v1/things/a\tb HTTP/1.1\r\nHost: localhost\r\n\r\n', 400, 'invalid_request'],
+  [
+    'a raw tab in the path (Node parser)',
+    'GET /v1/things/a\tb HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    400,
+    'invalid_request',
+  ],
   ['a request line that is not HTTP', 'GARBAGE\r\n\r\n', 400, 'invalid_request'],
   [
     'headers larger than the parser takes',

@@ -34,6 +34,38 @@ export async function freePort(): Promise<number> {
   return address.port
 }
 
+/** Ports below the kernel's ephemeral range (Linux: 32768 and up), where no port-0 listener lands. */
+const BLOCK_RANGE = { from: 20_000, to: 32_000 }
+
+async function isPortFree(port: number): Promise<boolean> {
+  const server = createServer()
+  server.listen(port, '127.0.0.1')
+  try {
+    await once(server, 'listening')
+    return true
+  } catch {
+    return false
+  } finally {
+    server.close()
+  }
+}
+
+/**
+ * The first of `count` consecutive free ports, for a stack that must be given fixed ports (`./lh up`,
+ * the smoke chain) rather than binding port 0. The block is taken below the ephemeral range: a port
+ * that freePort() found free there can be handed a moment later to any parallel test's port-0
+ * listener or outgoing connection, which made such stacks fail with EADDRINUSE under load.
+ */
+export async function freePortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = BLOCK_RANGE.from + Math.floor(Math.random() * (BLOCK_RANGE.to - BLOCK_RANGE.from - count))
+    let isFree = true
+    for (let port = base; port < base + count && isFree; port++) isFree = await isPortFree(port)
+    if (isFree) return base
+  }
+  throw new Error(`no block of ${count} free ports in ${BLOCK_RANGE.from}-${BLOCK_RANGE.to}`)
+}
+
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
