@@ -26,6 +26,7 @@ function rssBytes(pid: number): number {
   return Number(line[1]) * 1024
 }
 
+// Skipped off Linux only: the test reads queryd's RSS from /proc/<pid>/status, which only Linux has.
 describe.skipIf(process.platform !== 'linux')('a refused result frees its memory', () => {
   const daemons: DaemonProcess[] = []
   let dataDir: string
