@@ -1,16 +1,8 @@
-import { type App, dataPath, declaredRoutes, ROUTE_PREFIXES } from '@lakehouse/shared'
+import { declaredRoutes } from '@lakehouse/shared'
 import { ALL_ROUTES } from '@lakehouse/shared/contracts/index.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import { afterAll, describe, expect, it } from 'vitest'
-import { buildApp as catalogd } from '../../apps/catalogd/src/app.ts'
-import { buildApp as embedd } from '../../apps/embedd/src/app.ts'
-import { buildApp as gateway } from '../../apps/gateway/src/app.ts'
-import { buildApp as ingestd } from '../../apps/ingestd/src/app.ts'
-import { buildApp as observerd } from '../../apps/observerd/src/app.ts'
-import { buildApp as queryd } from '../../apps/queryd/src/app.ts'
-import { buildApp as storaged } from '../../apps/storaged/src/app.ts'
-import { FsBackend } from '../../apps/storaged/src/fs-backend.ts'
-import { buildApp as vectord } from '../../apps/vectord/src/app.ts'
+import { daemonApps, isForwarded } from './daemon-apps.ts'
 
 // Rule (ADR-003): every route of every daemon declares the scope it needs, and each contract of
 // ALL_ROUTES is registered, under its declared scope, by the daemon that owns it. The gateway's
@@ -21,21 +13,9 @@ const SCOPES = new Set(['open', 'read', 'write', 'admin'])
 const config = testConfig()
 afterAll(() => config.cleanup())
 
-const BUILDERS: Record<string, () => Promise<App>> = {
-  storaged: async () => storaged({ config, backend: await FsBackend.open(dataPath(config, undefined, 'storage')) }),
-  catalogd: async () => catalogd({ config }),
-  ingestd: async () => ingestd({ config }),
-  queryd: async () => queryd({ config }),
-  embedd: async () => embedd({ config }),
-  vectord: async () => vectord({ config }),
-  observerd: async () => observerd({ config }),
-  gateway: async () => gateway({ config }),
-}
+const BUILDERS = daemonApps(config)
 
-const forwarded = (url: string) =>
-  Object.values(ROUTE_PREFIXES)
-    .flat()
-    .some((prefix) => url === prefix || url.startsWith(`${prefix}/`))
+const forwarded = isForwarded
 
 describe('r-every-route-declares-scope', () => {
   for (const [daemon, build] of Object.entries(BUILDERS)) {

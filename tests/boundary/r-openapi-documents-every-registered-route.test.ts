@@ -1,17 +1,9 @@
-import { type App, dataPath, declaredRoutes, ROUTE_PREFIXES } from '@lakehouse/shared'
+import { declaredRoutes } from '@lakehouse/shared'
 import { interfaceRoutes } from '@lakehouse/shared/contracts/gateway.ts'
 import { documentedRoutes } from '@lakehouse/shared/contracts/openapi.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import { afterAll, describe, expect, it } from 'vitest'
-import { buildApp as catalogd } from '../../apps/catalogd/src/app.ts'
-import { buildApp as embedd } from '../../apps/embedd/src/app.ts'
-import { buildApp as gateway } from '../../apps/gateway/src/app.ts'
-import { buildApp as ingestd } from '../../apps/ingestd/src/app.ts'
-import { buildApp as observerd } from '../../apps/observerd/src/app.ts'
-import { buildApp as queryd } from '../../apps/queryd/src/app.ts'
-import { buildApp as storaged } from '../../apps/storaged/src/app.ts'
-import { FsBackend } from '../../apps/storaged/src/fs-backend.ts'
-import { buildApp as vectord } from '../../apps/vectord/src/app.ts'
+import { daemonApps, isForwarded } from './daemon-apps.ts'
 
 // Rule (ADR-018): the OpenAPI document at /v1/openapi.json describes every route a daemon
 // registers, not only the ones ALL_ROUTES lists: a route added to a daemon without a contract in a
@@ -22,22 +14,10 @@ import { buildApp as vectord } from '../../apps/vectord/src/app.ts'
 const config = testConfig()
 afterAll(() => config.cleanup())
 
-const BUILDERS: Record<string, () => Promise<App>> = {
-  storaged: async () => storaged({ config, backend: await FsBackend.open(dataPath(config, undefined, 'storage')) }),
-  catalogd: async () => catalogd({ config }),
-  ingestd: async () => ingestd({ config }),
-  queryd: async () => queryd({ config }),
-  embedd: async () => embedd({ config }),
-  vectord: async () => vectord({ config }),
-  observerd: async () => observerd({ config }),
-  gateway: async () => gateway({ config }),
-}
+const BUILDERS = daemonApps(config)
 
 const documented = new Set(documentedRoutes().map(({ contract }) => `${contract.method} ${contract.url}`))
-const forwarded = (url: string) =>
-  Object.values(ROUTE_PREFIXES)
-    .flat()
-    .some((prefix) => url === prefix || url.startsWith(`${prefix}/`))
+const forwarded = isForwarded
 
 describe('r-openapi-documents-every-registered-route', () => {
   for (const [daemon, build] of Object.entries(BUILDERS)) {

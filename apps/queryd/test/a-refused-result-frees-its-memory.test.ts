@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type DaemonProcess, startDaemon, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
+import type { DaemonProcess } from '@lakehouse/shared/testing/daemon-process.ts'
+import { waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { procMemoryBytes } from './process-memory.ts'
 
 // Issue 9 item 5, seen again from outside (docs/ATTACKS.md): a query whose one chunk is refused by
 // query.max_result_bytes left that whole chunk in queryd's RSS (4 x 200 MB here, 4 GB with 20 rows)
@@ -20,38 +20,23 @@ const FREED_WITHIN_MS = 5_000
 /** What may stay once the chunk is gone (allocator slack, caches): well under the chunk itself. */
 const SLACK_BYTES = 300 * 1024 * 1024
 
-function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m)
-  if (!line) throw new Error('no VmRSS')
-  return Number(line[1]) * 1024
-}
+const rssBytes = (pid: number) => procMemoryBytes(pid, 'VmRSS')
 
 // Skipped off Linux only: the test reads queryd's RSS from /proc/<pid>/status, which only Linux has.
 describe.skipIf(process.platform !== 'linux')('a refused result frees its memory', () => {
-  const daemons: DaemonProcess[] = []
-  let dataDir: string
+  let stack: Stack
   let queryd: DaemonProcess
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'lh-refused-memory-'))
-    const env = { LH_PATHS_DATA_DIR: dataDir }
-    const storaged = await startDaemon('storaged', { env })
-    const catalogd = await startDaemon('catalogd', { env: { ...env, LH_PEERS_STORAGED: storaged.url } })
-    queryd = await startDaemon('queryd', {
-      env: {
-        ...env,
-        LH_PEERS_STORAGED: storaged.url,
-        LH_PEERS_CATALOGD: catalogd.url,
-        LH_QUERY_MEMORY_LIMIT: '1GB',
-        LH_QUERY_MAX_RESULT_BYTES: String(64 * 1024 * 1024),
-      },
+    stack = await startStack({
+      more: ['queryd'],
+      envOf: { queryd: { LH_QUERY_MEMORY_LIMIT: '1GB', LH_QUERY_MAX_RESULT_BYTES: String(64 * 1024 * 1024) } },
     })
-    daemons.push(queryd, catalogd, storaged)
+    queryd = stack.daemons.queryd as DaemonProcess
   }, 60_000)
 
   afterAll(async () => {
-    for (const daemon of daemons) await daemon.stop('SIGKILL')
-    rmSync(dataDir, { recursive: true, force: true })
+    await stack?.stop()
   })
 
   it('gives the refused chunk back once the answer is sent, with no later query', async () => {

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import type { DaemonProcess } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { procMemoryBytes } from './process-memory.ts'
 
 // Issue 9 item 5, the memory half: six `repeat('x', 200000000)` queries in parallel once took
 // queryd to ~6 GB RSS with memory_limit at 1.8 GB. queryd runs as a child process so that its own
@@ -12,37 +11,23 @@ const HUGE = "select repeat('x', 200000000) as v from range(3)"
 const MEMORY_LIMIT_BYTES = 1024 ** 3
 const PARALLEL = 6
 
-function peakRssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB$/m)
-  if (!line) throw new Error('no VmHWM')
-  return Number(line[1]) * 1024
-}
+const peakRssBytes = (pid: number) => procMemoryBytes(pid, 'VmHWM')
 
 // Skipped off Linux only: the peak RSS is read from /proc/<pid>/status (VmHWM), which only Linux has.
 describe.skipIf(process.platform !== 'linux')('bounded results: memory under parallel huge values', () => {
-  const daemons: DaemonProcess[] = []
-  let dataDir: string
+  let stack: Stack
   let queryd: DaemonProcess
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'lh-bounded-memory-'))
-    const env = { LH_PATHS_DATA_DIR: dataDir }
-    const storaged = await startDaemon('storaged', { env })
-    const catalogd = await startDaemon('catalogd', { env: { ...env, LH_PEERS_STORAGED: storaged.url } })
-    queryd = await startDaemon('queryd', {
-      env: {
-        ...env,
-        LH_PEERS_STORAGED: storaged.url,
-        LH_PEERS_CATALOGD: catalogd.url,
-        LH_QUERY_MEMORY_LIMIT: '1GB',
-        LH_QUERY_THREADS: '2',
-      },
+    stack = await startStack({
+      more: ['queryd'],
+      envOf: { queryd: { LH_QUERY_MEMORY_LIMIT: '1GB', LH_QUERY_THREADS: '2' } },
     })
-    daemons.push(queryd, catalogd, storaged)
+    queryd = stack.daemons.queryd as DaemonProcess
   }, 60_000)
+
   afterAll(async () => {
-    for (const daemon of daemons) await daemon.stop('SIGKILL')
-    rmSync(dataDir, { recursive: true, force: true })
+    await stack?.stop()
   })
 
   it('refuses every one with result_too_large and keeps its peak RSS bounded', async () => {
