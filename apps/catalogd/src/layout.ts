@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto'
+import { manifestKey } from '@lakehouse/shared/contracts/catalog-layout.ts'
+
+export { manifestKey }
 
 // Where the catalog keeps things in storage (DESIGN §6, ADR-005). Every key the catalog reads or
 // writes is spelled here and nowhere else.
@@ -7,15 +10,10 @@ import { createHash } from 'node:crypto'
 //   catalog/_datasets/<name>              empty marker, create-only, written before version 1
 //   datasets/<name>/data/...              the dataset's data files (contracts/catalog-layout.ts)
 
-const VERSION_DIGITS = 10
 const MANIFEST_KEY = /^catalog\/([a-z][a-z0-9_]{0,62})\/v(\d{10})\.json$/
 
 /** Names never start with `_`, so this folder cannot collide with a dataset's. */
 export const DATASET_MARKERS_PREFIX = 'catalog/_datasets/'
-
-export function manifestKey(name: string, version: number): string {
-  return `catalog/${name}/v${String(version).padStart(VERSION_DIGITS, '0')}.json`
-}
 
 export function manifestPrefix(name: string): string {
   return `catalog/${name}/v`

@@ -1,6 +1,16 @@
 // Where a dataset's data files live in storage (DESIGN §6, ADR-005): ingestd writes them here,
 // catalogd accepts only commits that point here, and vacuum deletes only from here.
 //   datasets/<name>/data/<id>.parquet
+// And the one catalog key other daemons may look at: a version's commit object, create-only, so
+// "does version N+1 exist" is a freshness check any reader can make against storage directly.
+//   catalog/<name>/v<version:10>.json
+
+const VERSION_DIGITS = 10
+
+/** The commit object of `version` of dataset `name`; versions are dense from 1. */
+export function manifestKey(name: string, version: number): string {
+  return `catalog/${name}/v${String(version).padStart(VERSION_DIGITS, '0')}.json`
+}
 
 export const DATASETS_PREFIX = 'datasets/'
 
