@@ -1,9 +1,13 @@
-import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
+import { type App, type Config, createServer, dataPath, metricsRegistry } from '@lakehouse/shared'
 import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { Catalog } from './catalog.ts'
+import { Compactor } from './compaction/compactor.ts'
+import { compactionMetrics } from './compaction/metrics.ts'
+import type { CompactionStorage } from './compaction/transfer.ts'
 import { IcebergWriter } from './iceberg-writer.ts'
 import { catalogMetrics } from './metrics.ts'
+import { registerCompactRoute } from './routes/compact.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
 import { icebergWarehouse, registerIcebergRoutes } from './routes/iceberg.ts'
 import { registerVacuumRoute } from './routes/vacuum.ts'
@@ -15,8 +19,10 @@ import { vacuum } from './vacuum.ts'
 export interface CatalogdDeps {
   config: Config
   /** Storage to keep the catalog in; storaged's client (peers.storaged) when not given. */
-  storage?: CatalogStorage & Peer
+  storage?: CatalogStorage & CompactionStorage & Peer
   now?: () => string
+  /** Tests only: holds each compaction pass between its upload and its commit (ADR-022). */
+  beforeCompactionCommit?: (name: string) => Promise<void>
 }
 
 export function buildApp(deps: CatalogdDeps): App {
@@ -25,6 +31,7 @@ export function buildApp(deps: CatalogdDeps): App {
   const storage = peers.use(deps.storage, () => storageClient(config))
   // The writer needs the catalog's history and the catalog tells the writer of commits: tied here.
   let iceberg: IcebergWriter | undefined
+  let compactor: Compactor | undefined
   const app = createServer({ service: 'catalogd', config, readyChecks: peers.readyChecks() })
   const metrics = catalogMetrics(metricsRegistry(app))
   const catalog = new Catalog(storage, {
@@ -34,6 +41,7 @@ export function buildApp(deps: CatalogdDeps): App {
     onCommit: (name) => {
       metrics.onCommit()
       iceberg?.schedule(name)
+      compactor?.schedule(name)
     },
     onLostRace: metrics.onLostRace,
   })
@@ -43,13 +51,32 @@ export function buildApp(deps: CatalogdDeps): App {
     warehouse: icebergWarehouse(config),
     onError: (name, err) => app.log.warn({ dataset: name, err }, 'iceberg metadata not written'),
   })
+  compactor = newCompactor(deps, catalog, storage, app)
   const writer = iceberg
+  const background = compactor
   app.addHook('onClose', async () => {
+    await background.settle()
     await writer.settle()
     await peers.close()
   })
   registerDatasetRoutes(app, catalog)
+  registerCompactRoute(app, background)
   registerIcebergRoutes(app, { catalog, writer, storage, config })
   registerVacuumRoute(app, () => vacuum(storage, catalog, { graceMs: config.catalog.vacuum_grace_ms }))
   return app
+}
+
+function newCompactor(deps: CatalogdDeps, catalog: Catalog, storage: CompactionStorage, app: App): Compactor {
+  const { catalog: options } = deps.config
+  return new Compactor({
+    catalog,
+    storage,
+    limits: { targetBytes: options.compaction_target_bytes, minFiles: options.compaction_min_files },
+    duckdb: { memoryLimit: options.compaction_duckdb_memory_limit, threads: options.compaction_duckdb_threads },
+    tmpDir: dataPath(deps.config, undefined, 'tmp', 'compaction'),
+    isAuto: options.compaction_auto,
+    log: app.log,
+    metrics: compactionMetrics(metricsRegistry(app)),
+    ...(deps.beforeCompactionCommit ? { beforeCommit: deps.beforeCompactionCommit } : {}),
+  })
 }

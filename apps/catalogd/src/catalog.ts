@@ -1,5 +1,11 @@
 import { assertValidName, NotFound } from '@lakehouse/shared'
-import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakehouse/shared/contracts/catalog.ts'
+import type {
+  CommitRequest,
+  CompactRequest,
+  DatasetList,
+  Manifest,
+  VersionEntry,
+} from '@lakehouse/shared/contracts/catalog.ts'
 import pMap from 'p-map'
 import { type CommitDeps, commitManifest, deleteDataset } from './commit.ts'
 import { IdempotencyIndex } from './idempotency.ts'
@@ -90,11 +96,19 @@ export class Catalog {
     return { name, versions }
   }
 
-  async commit(name: string, request: CommitRequest): Promise<Manifest> {
+  async commit(name: string, request: CommitRequest | CompactRequest): Promise<Manifest> {
     assertValidName(name, 'dataset name')
     const committed = await commitManifest(this.#commit, name, request)
     this.#onCommit(name)
     return committed
+  }
+
+  /**
+   * Swaps files for files holding the same rows (the compactor's commit, ADR-022): 409
+   * compaction_conflict when any removed file is no longer in the latest version.
+   */
+  async rewrite(name: string, change: Omit<CompactRequest, 'operation'>): Promise<Manifest> {
+    return this.commit(name, { operation: 'compact', ...change })
   }
 
   async deleteDataset(name: string): Promise<Manifest> {

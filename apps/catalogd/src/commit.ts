@@ -1,5 +1,5 @@
 import { InvalidRequest, PreconditionFailed, VersionConflict } from '@lakehouse/shared'
-import type { CommitRequest, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
+import type { CommitRequest, CompactRequest, Manifest, SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
 import pMap from 'p-map'
 import { backOff } from './backoff.ts'
 import type { IdempotencyIndex } from './idempotency.ts'
@@ -28,7 +28,7 @@ const clock = () => new Date().toISOString()
 const HEAD_CONCURRENCY = 16
 
 /** Data files are written before the commit that names them; a commit of a missing file is refused. */
-async function assertFilesExist(storage: CatalogStorage, request: CommitRequest): Promise<void> {
+async function assertFilesExist(storage: CatalogStorage, request: CommitRequest | CompactRequest): Promise<void> {
   const found = await pMap(request.files, (file) => storage.head(file.key), { concurrency: HEAD_CONCURRENCY })
   const missing = request.files.find((_, i) => !found[i])
   if (missing) throw new InvalidRequest(`file ${JSON.stringify(missing.key)} does not exist in storage`)
@@ -38,13 +38,22 @@ async function assertFilesExist(storage: CatalogStorage, request: CommitRequest)
  * An append re-applied after a lost race keeps its files only if the schema did not move under it:
  * the caller reconciled its schema against the version it saw, not against a concurrent change.
  */
-function assertSchemaSettled(request: CommitRequest, seen: SchemaField[] | undefined, latest: Manifest | undefined) {
+function assertSchemaSettled(
+  request: CommitRequest | CompactRequest,
+  seen: SchemaField[] | undefined,
+  latest: Manifest | undefined,
+) {
   if (request.operation !== 'append' || !latest || latest.deleted) return
   if (sameSchema(latest.schema, request.schema) || (seen && sameSchema(latest.schema, seen))) return
   throw new VersionConflict(`the schema of ${latest.name} changed in version ${latest.version}; reconcile and retry`)
 }
 
-export async function commitManifest(deps: CommitDeps, name: string, request: CommitRequest): Promise<Manifest> {
+/** A compaction (ADR-022) runs the same loop: its rule re-applies on top of whatever landed meanwhile. */
+export async function commitManifest(
+  deps: CommitDeps,
+  name: string,
+  request: CommitRequest | CompactRequest,
+): Promise<Manifest> {
   assertFilesBelong(name, request.files)
   await assertFilesExist(deps.storage, request)
   let seenSchema: SchemaField[] | undefined
@@ -52,7 +61,7 @@ export async function commitManifest(deps: CommitDeps, name: string, request: Co
     const base = await deps.store.latest(name)
     // The rule that keeps the idempotency index complete: version N is indexed before N+1 is written.
     await deps.idempotency.ensureIndexed(base)
-    if (request.idempotency_key !== undefined) {
+    if (request.operation !== 'compact' && request.idempotency_key !== undefined) {
       const earlier = await deps.idempotency.find(name, request.idempotency_key, base)
       if (earlier) return earlier
     }

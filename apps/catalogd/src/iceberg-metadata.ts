@@ -199,7 +199,7 @@ export function deriveIceberg(
         'timestamp-ms': ms(manifest.committed_at),
         'manifest-list': uri(listKey),
         summary: {
-          operation: manifest.operation === 'replace' ? 'overwrite' : 'append',
+          operation: icebergOperation(manifest.operation),
           'added-data-files': String(added.length),
           'added-records': String(rowsOf(added)),
           'added-files-size': String(bytesOf(added)),
@@ -252,4 +252,11 @@ export function deriveIceberg(
     objects.push({ key: metadataKey, body: Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`) })
     onVersion({ version, objects })
   })
+}
+
+/** Iceberg's snapshot operations: a compaction rewrote files without changing data, which is `replace`. */
+function icebergOperation(operation: Manifest['operation']): string {
+  if (operation === 'replace') return 'overwrite'
+  if (operation === 'compact') return 'replace'
+  return 'append'
 }

@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { ParseError, quoteIdent, quoteLiteral } from '@lakehouse/shared'
 import type { SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
 import type { SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
+import { parquetCopyOptions } from '@lakehouse/shared/parquet-writer.ts'
 import { type CsvOptions, readerSql } from './source-format.ts'
 
 // Upload → Parquet with DuckDB (ADR-006): DESCRIBE the reader for the upload's schema, then one
@@ -98,7 +99,7 @@ export async function writeParquet(
     return uploadedType.get(f.name) === f.type ? column : `CAST(${column} AS ${widenedType(f.type)}) AS ${column}`
   })
   const reader = readerSql(source.format, source.path, source.csv)
-  const copy = `COPY (SELECT ${select.join(', ')} FROM ${reader}) TO ${quoteLiteral(outputDir)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES ${Math.floor(maxFileBytes)})`
+  const copy = `COPY (SELECT ${select.join(', ')} FROM ${reader}) TO ${quoteLiteral(outputDir)} (${parquetCopyOptions(maxFileBytes)})`
   try {
     await conn.run(copy)
   } catch (err) {

@@ -83,6 +83,11 @@ export class VersionConflict extends LakehouseError {
   override readonly status = 409
   override readonly code = 'version_conflict'
 }
+/** A compaction's input files are no longer all in the latest version (a replace, delete or rival compaction won). */
+export class CompactionConflict extends LakehouseError {
+  override readonly status = 409
+  override readonly code = 'compaction_conflict'
+}
 export class SchemaMismatch extends LakehouseError {
   override readonly status = 409
   override readonly code = 'schema_mismatch'
@@ -196,6 +201,7 @@ const byCode: Record<string, ErrorClass> = Object.fromEntries(
     NotSupported,
     Conflict,
     VersionConflict,
+    CompactionConflict,
     SchemaMismatch,
     AlreadyExists,
     IdempotencyKeyReused,

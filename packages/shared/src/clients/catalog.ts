@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.ts'
 import {
   type CommitRequest,
+  CompactResult,
   DatasetList,
   Generation,
   Manifest,
@@ -16,6 +17,8 @@ import { PeerClient } from './peer-client.ts'
 export type {
   CommitOperation,
   CommitRequest,
+  CompactRequest,
+  CompactResult,
   DataFile,
   DatasetList,
   Manifest,
@@ -57,6 +60,11 @@ export class CatalogClient extends PeerClient {
   /** The global generation alone: it changes on every commit to any dataset. */
   async generation(): Promise<number> {
     return (await this.parsed(Generation, { method: 'GET', path: '/v1/catalog/generation' })).generation
+  }
+
+  /** One compaction pass now (ADR-022): the new version, or `compacted: false` and why. */
+  compact(name: string): Promise<CompactResult> {
+    return this.parsed(CompactResult, { method: 'POST', path: `${datasetPath(name)}/compact`, json: {} })
   }
 
   /** Admin: removes unreferenced data files older than catalog.vacuum_grace_ms. */

@@ -45,7 +45,19 @@ export const CommitRequest = z.strictObject({
 })
 export type CommitRequest = z.infer<typeof CommitRequest>
 
-export const CommitOperation = z.enum(['create', 'append', 'replace', 'delete'])
+/**
+ * What catalogd's compactor commits (ADR-022): the files it read (`remove`, all in the latest
+ * version) replaced by the files it wrote (`files`, the same rows). Not accepted at the commits
+ * route: only catalogd itself rewrites a dataset's files.
+ */
+export const CompactRequest = z.strictObject({
+  operation: z.literal('compact'),
+  remove: z.array(z.string().min(1).max(1024)).min(1),
+  files: z.array(DataFile).min(1),
+})
+export type CompactRequest = z.infer<typeof CompactRequest>
+
+export const CommitOperation = z.enum(['create', 'append', 'replace', 'delete', 'compact'])
 export type CommitOperation = z.infer<typeof CommitOperation>
 
 // Answers are parsed with z.object, not strictObject: a client accepts (and drops) a field a newer
@@ -96,6 +108,19 @@ export const VacuumResult = z.object({
   kept: z.number().int().nonnegative(),
 })
 export type VacuumResult = z.infer<typeof VacuumResult>
+
+export const CompactResult = z.object({
+  /** false: nothing was rewritten (too few small files), and `manifest` is the latest unchanged. */
+  compacted: z.boolean(),
+  /** Why nothing was rewritten, when compacted is false. */
+  reason: z.string().optional(),
+  files_removed: z.number().int().nonnegative(),
+  files_added: z.number().int().nonnegative(),
+  manifest: Manifest,
+})
+export type CompactResult = z.infer<typeof CompactResult>
+
+export const CompactBody = z.strictObject({}).nullish()
 
 export const VersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() })
 
@@ -149,6 +174,15 @@ export const catalogRoutes = {
     summary: 'write a tombstone version; history stays readable',
     params: DatasetNameParams,
     response: Manifest,
+  }),
+  compact: defineRoute({
+    method: 'POST',
+    url: '/v1/catalog/datasets/:name/compact',
+    scope: 'write',
+    summary: "rewrite a dataset's small files into files near the target size, as a new version with the same rows",
+    params: DatasetNameParams,
+    body: CompactBody,
+    response: CompactResult,
   }),
   vacuum: defineRoute({
     method: 'POST',

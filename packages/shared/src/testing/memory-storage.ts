@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { setImmediate as tick } from 'node:timers/promises'
 import type { ObjectInfo, PutResult } from '../clients/storage.ts'
 import { NotFound, PreconditionFailed } from '../errors.ts'
@@ -50,6 +50,14 @@ export class MemoryStorage {
     const stored = this.objects.get(key)
     if (!stored) throw new NotFound(`${key} not found`)
     return stored.body
+  }
+
+  async getStream(key: string): Promise<{ body: Readable; info: Omit<ObjectInfo, 'key'> }> {
+    await this.#enter('getStream')
+    const stored = this.objects.get(key)
+    if (!stored) throw new NotFound(`${key} not found`)
+    const { key: _, ...info } = this.#info(key, stored)
+    return { body: Readable.from([stored.body]), info }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

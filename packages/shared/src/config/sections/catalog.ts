@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// [catalog]: catalogd's commit protocol, manifest cache and vacuum (ADR-005).
+// [catalog]: catalogd's commit protocol, manifest cache and vacuum (ADR-005), compaction (ADR-022).
 export const catalogSectionSchema = z.strictObject({
   /** Unreferenced data files younger than this are kept: an ingest may be about to commit them. */
   vacuum_grace_ms: z
@@ -12,6 +12,23 @@ export const catalogSectionSchema = z.strictObject({
   max_commit_attempts: z.number().int().positive().default(64),
   /** Committed manifests kept in memory (they are immutable, so the cache never goes stale). */
   manifest_cache_entries: z.number().int().positive().default(10_000),
+  /** Size compaction writes files at (ADR-022); a file under half of it counts as small. Keep it under storage.max_object_bytes. */
+  compaction_target_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(128 * 1024 * 1024),
+  /** A commit that leaves a dataset with more small files than this starts a compaction in the background. */
+  compaction_min_files: z.number().int().positive().default(32),
+  /** false: compaction runs only when asked (POST /v1/catalog/datasets/<name>/compact). */
+  compaction_auto: z.boolean().default(true),
+  /** DuckDB memory_limit of a compaction (it spills to the temp folder beyond it). */
+  compaction_duckdb_memory_limit: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 1GB or 512MiB')
+    .default('256MB'),
+  /** DuckDB worker threads of a compaction: one, so a background rewrite leaves the other cores to queries. */
+  compaction_duckdb_threads: z.number().int().positive().default(1),
   /**
    * Where other engines read the objects, prefix of every path in Iceberg metadata (ADR-016).
    * Unset: s3://<bucket> with s3; with fs, the gateway's object route http://<host>:<port>/v1/storage/objects
