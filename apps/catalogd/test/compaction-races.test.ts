@@ -75,7 +75,7 @@ describe('compaction racing other writers', () => {
     const small = await smallAppends(lab, storage, catalogd, 'events', 4)
     const late: DataFile[] = []
     // The pass commits only once the loop is under way, and the loop goes on while it commits.
-    let release = () => undefined as void
+    let release: () => void = () => undefined
     const held = new Promise<void>((resolve) => {
       release = resolve
     })
