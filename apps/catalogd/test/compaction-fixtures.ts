@@ -3,6 +3,7 @@ import type { CommitRequest, DataFile, Manifest, SchemaField } from '@lakehouse/
 import type { CompactResult } from '@lakehouse/shared/contracts/catalog.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import type { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
+import { sampleValue } from '@lakehouse/shared/testing/metrics-text.ts'
 import { buildApp, type CatalogdDeps } from '../src/app.ts'
 import type { ParquetLab } from './parquet-lab.ts'
 
@@ -66,6 +67,9 @@ export interface Catalogd {
   commit(name: string, request: CommitRequest): Promise<Manifest>
   compact(name: string): Promise<{ status: number; body: CompactResult & { error?: { code: string } } }>
   manifest(name: string, version?: number): Promise<Manifest>
+  /** The value of a catalogd metric, summed over the samples with these labels. */
+  metric(name: string, ...labels: string[]): Promise<number>
+  dataDir: string
   close(): Promise<void>
 }
 
@@ -93,6 +97,11 @@ export function startCatalogd(
       if (res.statusCode !== 200) throw new Error(`manifest answered ${res.statusCode}: ${res.body}`)
       return res.json()
     },
+    async metric(name, ...labels) {
+      const res = await app.inject({ method: 'GET', url: '/metrics' })
+      return sampleValue(res.body, name, ...labels)
+    },
+    dataDir: config.paths.data_dir,
     async close() {
       await app.close()
       config.cleanup()
