@@ -39,16 +39,19 @@ afterEach(async () => {
   catalogd = undefined
 })
 
-const auto = (extra: Record<string, unknown> = {}) =>
-  startCatalogd(
+/** A catalogd with automatic compaction over 3 small files, closed after the test. */
+function auto(extra: Record<string, unknown> = {}): Catalogd {
+  catalogd = startCatalogd(
     storage,
     { compaction_auto: true, compaction_min_files: 3, ...extra },
     { beforeCompactionCommit: gate.hold },
   )
+  return catalogd
+}
 
 describe('automatic compaction', () => {
   it('starts after more than compaction_min_files small files, one pass at a time, without holding commits', async () => {
-    const c = (catalogd = auto())
+    const c = auto()
     await smallAppends(lab, storage, c, 'events', 3)
     // A pass on demand queues behind the background checks: once it answers, they have run.
     await Promise.race([c.compact('nope'), gate.reached(1)])
@@ -74,7 +77,7 @@ describe('automatic compaction', () => {
   })
 
   it('a pass that fails is counted and logged; the commits that triggered it stand', async () => {
-    const c = (catalogd = auto({ compaction_min_files: 1 }))
+    const c = auto({ compaction_min_files: 1 })
     // Not Parquet: DuckDB refuses them, so every pass on this dataset fails.
     const [a, b, d] = seedFiles(storage, 'broken', ['a', 'b', 'd'])
     await c.commit('broken', request('create', [a!]))
@@ -90,7 +93,7 @@ describe('automatic compaction', () => {
   })
 
   it('does nothing on its own when compaction_auto is false', async () => {
-    const c = (catalogd = auto({ compaction_auto: false, compaction_min_files: 1 }))
+    const c = auto({ compaction_auto: false, compaction_min_files: 1 })
     await smallAppends(lab, storage, c, 'quiet', 4)
     await c.app.close()
     expect(gate.arrivals).toBe(0)
