@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import type { DuckDBConnection } from '@duckdb/node-api'
 import { quoteIdent, quoteLiteral } from '@lakehouse/shared'
 import type { SchemaField } from '@lakehouse/shared/contracts/catalog.ts'
 import { parquetCopyOptions } from '@lakehouse/shared/parquet-writer.ts'
@@ -72,6 +72,9 @@ export async function rewriteParquet(
   outputDir: string,
   options: RewriteOptions,
 ): Promise<WrittenFile[]> {
+  // Loaded on the first pass, not at start-up: the library alone is ~30 MB of resident memory that a
+  // catalogd which never compacts should not carry.
+  const { DuckDBInstance } = await import('@duckdb/node-api')
   const engine = await DuckDBInstance.create(':memory:', {
     memory_limit: options.memoryLimit,
     threads: String(options.threads),
