@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { DataFile } from '@lakehouse/shared/clients/catalog.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
@@ -140,6 +143,17 @@ describe('compaction on demand', () => {
     } finally {
       await wide.close()
     }
+  })
+
+  it('removes the temp folders of passes whose process is gone, and keeps those of a live one', async () => {
+    const parent = join(catalogd.dataDir, 'tmp', 'compaction')
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid
+    const orphan = join(parent, `${gone}-events-abc123`)
+    const replicas = join(parent, `${process.ppid}-events-def456`)
+    for (const dir of [orphan, replicas]) mkdirSync(join(dir, 'in'), { recursive: true })
+    await smallAppends(lab, storage, catalogd, 'events', 2)
+    expect((await catalogd.compact('events')).body.compacted).toBe(true)
+    expect(readdirSync(parent)).toEqual([`${process.ppid}-events-def456`])
   })
 
   it('is 404 not_found for a dataset that does not exist, and 400 for a bad name', async () => {

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CompactionConflict, LakehouseError, type Logger, NotFound } from '@lakehouse/shared'
 import type { CompactRequest, CompactResult, DataFile, Manifest } from '@lakehouse/shared/contracts/catalog.ts'
+import { makeOwnedTempDir, sweepOrphanTempDirs } from '@lakehouse/shared/temp-folders.ts'
 import type { CompactionMetrics, CompactionOutcome } from './metrics.ts'
 import { type CompactionLimits, isCompactionDue, planPass } from './plan.ts'
 import { rewriteParquet } from './rewrite.ts'
@@ -38,6 +39,8 @@ export class Compactor {
   /** Datasets with a background check queued and not started: a commit adds at most one. */
   readonly #scheduled = new Set<string>()
   readonly #background = new Set<Promise<void>>()
+  /** Folders of passes a killed process left behind are removed before this process's first pass. */
+  #isSwept = false
 
   constructor(deps: CompactorDeps) {
     this.#deps = deps
@@ -102,22 +105,24 @@ export class Compactor {
       this.#count('nothing')
       return { compacted: false, reason: plan.reason, files_removed: 0, files_added: 0, manifest: latest }
     }
-    await mkdir(this.#deps.tmpDir, { recursive: true })
-    const workDir = await mkdtemp(join(this.#deps.tmpDir, `${name}-`))
+    await this.#sweepOnce()
+    const workDir = await makeOwnedTempDir(this.#deps.tmpDir, name)
     try {
-      const manifest = await this.#rewrite(name, latest, plan.files, workDir)
-      const swapped = { removed: plan.files.length, added: manifest.added }
+      const { committed, added } = await this.#rewrite(name, latest, plan.files, workDir)
+      const swapped = { removed: plan.files.length, added }
       this.#count('compacted', swapped)
-      this.#deps.log.info({ dataset: name, version: manifest.committed.version, ...swapped }, 'compacted')
-      return {
-        compacted: true,
-        files_removed: swapped.removed,
-        files_added: swapped.added,
-        manifest: manifest.committed,
-      }
+      this.#deps.log.info({ dataset: name, version: committed.version, ...swapped }, 'compacted')
+      return { compacted: true, files_removed: swapped.removed, files_added: added, manifest: committed }
     } finally {
       await rm(workDir, { recursive: true, force: true })
     }
+  }
+
+  async #sweepOnce(): Promise<void> {
+    if (this.#isSwept) return
+    this.#isSwept = true
+    const removed = await sweepOrphanTempDirs(this.#deps.tmpDir)
+    if (removed > 0) this.#deps.log.info({ removed }, 'removed temp folders of interrupted compactions')
   }
 
   async #rewrite(name: string, latest: Manifest, inputs: DataFile[], workDir: string) {
