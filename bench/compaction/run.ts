@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 
@@ -72,6 +72,13 @@ async function shape(stack: Stack) {
   }
 }
 
+/** catalogd's resident memory now and at its peak, MB (Linux /proc): DuckDB loads on the first pass. */
+function catalogdMemory(stack: Stack) {
+  const status = readFileSync(`/proc/${stack.daemons.catalogd?.child.pid}/status`, 'utf8')
+  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024)
+  return { rss_mb: mb('VmRSS'), peak_rss_mb: mb('VmHWM') }
+}
+
 async function appendAll(stack: Stack): Promise<number> {
   const started = performance.now()
   for (let n = 0; n < APPENDS; n++) await ingest(stack, n)
@@ -86,10 +93,12 @@ async function onDemand() {
   })
   try {
     const ingestS = await appendAll(stack)
+    const catalogdBefore = catalogdMemory(stack)
     const before = { ...(await shape(stack)), ...(await timeGroupBy(stack)) }
     const compactStarted = performance.now()
     const result = await stack.catalog.compact('events')
     const compactMs = Math.round(performance.now() - compactStarted)
+    const catalogdAfter = catalogdMemory(stack)
     if (!result.compacted) throw new Error(`nothing compacted: ${result.reason}`)
     const after = { ...(await shape(stack)), ...(await timeGroupBy(stack)) }
     if (after.answer !== before.answer)
@@ -102,6 +111,7 @@ async function onDemand() {
       before: { ...before, answer: undefined },
       after: { ...after, answer: undefined },
       group_by_p50_ratio: Math.round((before.p50_ms / after.p50_ms) * 10) / 10,
+      catalogd_memory: { before_pass: catalogdBefore, after_pass: catalogdAfter },
       answer: before.answer,
     }
   } finally {
