@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { checkCatalogLinear, checkFlatRss, checkLost, checkNo5xx, checkQueryTrend } from './checks.ts'
+import { runEndCheck } from './end-check.ts'
+import { GatewayClient } from './gateway-client.ts'
+import { Ledger } from './ledger.ts'
+import { runLoad, seedDatasets } from './load.ts'
+import { planOf } from './plan.ts'
+import { type SoakResult, summaryText } from './report.ts'
+import { sampleCatalog, startSamplers } from './sampler.ts'
+import { startSoakStack } from './stack.ts'
+import { overall, perMinute } from './stats.ts'
+import { DATASETS } from './workload.ts'
+
+// `./lh soak [minutes] [--quick]`: issue 18's sustained mixed load against a private stack, then
+// the exact end check and the "Done when" criteria. Exit 0 when the run happened and nothing was
+// lost (a criterion FAIL is reported, not fatal), 1 when data was lost, 2 when the run could not happen.
+
+const RESULTS = resolve(import.meta.dirname, '../results/soak.json')
+
+const uptime = () => {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim()
+  } catch {
+    return 'unknown'
+  }
+}
+
+const warnLines = (log: string) => log.split('\n').filter((l) => /"level":(40|50|60)/.test(l)).length
+
+async function main(): Promise<number> {
+  const plan = planOf(process.argv.slice(2))
+  const loadStart = uptime()
+  console.log(`soak: starting a private stack for ${plan.minutes} min with ${plan.clients} clients (${loadStart})`)
+  const stack = await startSoakStack(plan.clients)
+  try {
+    const gateway = new GatewayClient(stack.gatewayUrl)
+    const ledger = new Ledger()
+    const runId = Date.now().toString(36)
+    await seedDatasets(gateway, ledger, stack.adminToken, runId)
+    const startedAt = performance.now()
+    const samplers = startSamplers({
+      gateway,
+      token: stack.adminToken,
+      pids: stack.pids,
+      datasets: DATASETS,
+      startedAt,
+      minutes: plan.minutes,
+      ackedRows: () => ledger.ackedRows,
+    })
+    const progress = setInterval(() => {
+      const m = Math.round((performance.now() - startedAt) / 60_000)
+      console.log(`soak: minute ${m}/${plan.minutes}, ${ledger.ackedRows} rows acknowledged`)
+    }, 60_000)
+    const load = await runLoad(gateway, ledger, {
+      clients: plan.clients,
+      tokens: stack.clientTokens,
+      durationMs: plan.minutes * 60_000,
+      runId,
+      startedAt,
+    })
+    clearInterval(progress)
+    await samplers.stop()
+    console.log('soak: load over; end check (unknown ingests retried, rows counted, objects read back)')
+    const end = await runEndCheck(gateway, ledger, stack.adminToken, DATASETS)
+    // The last catalog sample after everything settled: exact acknowledged rows against the final catalog.
+    samplers.catalog.push(
+      await sampleCatalog(gateway, stack.adminToken, DATASETS, performance.now() - startedAt, ledger.ackedRows),
+    )
+    const minutes = perMinute(load.records, plan.minutes)
+    const lost = checkLost(end, load.badReads)
+    const criteria = [
+      lost,
+      checkNo5xx(load.records),
+      checkQueryTrend(minutes.query),
+      checkFlatRss(samplers.rss, plan.warmupMinutes * 60_000),
+      checkCatalogLinear(samplers.catalog),
+    ]
+    const result: SoakResult = {
+      started_at: new Date(Date.now() - (performance.now() - startedAt)).toISOString(),
+      minutes: plan.minutes,
+      warmup_minutes: plan.warmupMinutes,
+      clients: plan.clients,
+      load_average: { start: loadStart, end: uptime() },
+      operations: overall(load.records),
+      per_minute: minutes,
+      ingests: ledger.counts(),
+      bad_reads_during_load: load.badReads,
+      error_samples: load.errorSamples,
+      rss: samplers.rss,
+      catalog: samplers.catalog,
+      end_check: end,
+      criteria,
+      daemon_warnings: Object.fromEntries(Object.entries(stack.logs()).map(([d, log]) => [d, warnLines(log)])),
+      sampler_failures: samplers.failures,
+    }
+    mkdirSync(join(RESULTS, '..'), { recursive: true })
+    writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`)
+    console.log(`\n${summaryText(result)}\n\nsoak: results in ${RESULTS}`)
+    return lost.pass ? 0 : 1
+  } finally {
+    await stack.stop()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`soak: the run could not happen: ${err instanceof Error ? (err.stack ?? err.message) : err}`)
+    process.exit(2)
+  },
+)
