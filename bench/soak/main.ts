@@ -44,6 +44,7 @@ async function main(): Promise<number> {
       gateway,
       token: stack.adminToken,
       pids: stack.pids,
+      urls: stack.urls,
       datasets: DATASETS,
       startedAt,
       minutes: plan.minutes,

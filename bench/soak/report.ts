@@ -63,6 +63,25 @@ export function rssChart(samples: readonly RssSample[], warmupMs: number): strin
   })
 }
 
+/**
+ * Per daemon, where RSS went between the end of warm-up and the end: into the V8 heap, into
+ * external memory (Buffers), or elsewhere (native: DuckDB, hnswlib, allocator fragmentation).
+ */
+export function memorySplit(samples: readonly RssSample[], warmupMs: number): string[] {
+  const warm = samples.find((s) => s.tMs >= warmupMs)
+  const last = samples.at(-1)
+  if (!warm || !last || warm === last) return ['  (no samples after warm-up)']
+  const delta = (field: 'kib' | 'heapKib' | 'externalKib', d: string) =>
+    (last[field]?.[d] ?? 0) - (warm[field]?.[d] ?? 0)
+  const signed = (kib: number) => `${kib >= 0 ? '+' : ''}${mb(kib)}`
+  return Object.keys(last.kib).map((d) => {
+    const rss = delta('kib', d)
+    const heap = delta('heapKib', d)
+    const external = delta('externalKib', d)
+    return `  ${d.padEnd(9)}  RSS ${signed(rss).padStart(5)} MB = heap ${signed(heap).padStart(5)} + external ${signed(external).padStart(5)} + native ${signed(rss - heap - external).padStart(5)}  (heap at end ${mb(last.heapKib?.[d] ?? 0)} MB)`
+  })
+}
+
 function latencyTable(perMinute: SoakResult['per_minute']): string[] {
   const lines = ['  op      min  count  statuses                 p50 ms   p99 ms']
   for (const [op, minutes] of Object.entries(perMinute)) {
@@ -112,6 +131,9 @@ export function summaryText(result: SoakResult): string {
     '',
     `RSS per daemon every 10 s (start → warm-up end → end):`,
     ...rssChart(result.rss, result.warmup_minutes * 60_000),
+    '',
+    "where RSS went after warm-up (V8 heap and external memory from each daemon's /metrics):",
+    ...memorySplit(result.rss, result.warmup_minutes * 60_000),
     '',
     'catalog and data:',
     ...catalogLines(result.catalog),

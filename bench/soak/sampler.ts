@@ -4,7 +4,8 @@ import { ListPage } from '@lakehouse/shared/contracts/storage.ts'
 import type { GatewayClient } from './gateway-client.ts'
 import type { CatalogSample, RssSample } from './samples.ts'
 
-// The samplers of a soak: each daemon's RSS from /proc/<pid>/status every 10 s, and the catalog's
+// The samplers of a soak: each daemon's RSS from /proc/<pid>/status every 10 s (with its V8 heap
+// and external memory from its /metrics, to tell JS growth from native growth), and the catalog's
 // size (storage listing) with each dataset's manifest every tenth of the run (20-60 s), both through timers that the
 // caller stops. A sample that fails is skipped, never fatal: the load is what is under test.
 
@@ -22,8 +23,43 @@ export function rssKib(pid: number): number {
   }
 }
 
-export function sampleRss(pids: Record<string, number>, tMs: number): RssSample {
-  return { tMs, kib: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssKib(pid)])) }
+/** The value of an unlabelled Prometheus sample, in KiB (undefined when absent). */
+export function metricKib(text: string, name: string): number | undefined {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)
+  return match ? Math.round(Number(match[1]) / 1024) : undefined
+}
+
+async function scrape(url: string, token: string): Promise<string> {
+  try {
+    const res = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5_000),
+    })
+    return res.ok ? await res.text() : ''
+  } catch {
+    return ''
+  }
+}
+
+export async function sampleMemory(
+  pids: Record<string, number>,
+  urls: Record<string, string>,
+  token: string,
+  tMs: number,
+): Promise<RssSample> {
+  const kib = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssKib(pid)]))
+  const heapKib: Record<string, number> = {}
+  const externalKib: Record<string, number> = {}
+  await Promise.all(
+    Object.entries(urls).map(async ([name, url]) => {
+      const text = await scrape(url, token)
+      const heap = metricKib(text, 'nodejs_heap_size_used_bytes')
+      const external = metricKib(text, 'nodejs_external_memory_bytes')
+      if (heap !== undefined) heapKib[name] = heap
+      if (external !== undefined) externalKib[name] = external
+    }),
+  )
+  return { tMs, kib, heapKib, externalKib }
 }
 
 /** Sum and count of the object sizes under `prefix`, page by page. */
@@ -80,6 +116,7 @@ export function startSamplers(options: {
   gateway: GatewayClient
   token: string
   pids: Record<string, number>
+  urls: Record<string, string>
   datasets: readonly string[]
   startedAt: number
   minutes: number
@@ -89,7 +126,13 @@ export function startSamplers(options: {
   const catalog: CatalogSample[] = []
   const failures: string[] = []
   const now = () => performance.now() - options.startedAt
-  const takeRss = () => rss.push(sampleRss(options.pids, now()))
+  let memoryPending: Promise<unknown> = Promise.resolve()
+  const takeRss = () => {
+    const t = now()
+    memoryPending = memoryPending.then(async () =>
+      rss.push(await sampleMemory(options.pids, options.urls, options.token, t)),
+    )
+  }
   let pending: Promise<void> = Promise.resolve()
   const takeCatalog = () => {
     // One at a time: a listing slower than a minute under load must not pile up behind itself.
@@ -115,6 +158,7 @@ export function startSamplers(options: {
       clearInterval(rssTimer)
       clearInterval(catalogTimer)
       takeRss()
+      await memoryPending
       await pending
     },
   }

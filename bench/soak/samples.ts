@@ -4,6 +4,10 @@
 export interface RssSample {
   tMs: number
   kib: Record<string, number>
+  /** V8 heap in use and memory held outside it (Buffers, ArrayBuffers), from each daemon's /metrics,
+   * in KiB: what RSS grows by beyond them is native (DuckDB, hnswlib, the allocator). */
+  heapKib?: Record<string, number>
+  externalKib?: Record<string, number>
 }
 
 /** The catalog's size at one moment, next to how much data had been acknowledged by then. */

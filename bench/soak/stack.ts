@@ -15,6 +15,8 @@ export interface SoakStack {
   gatewayUrl: string
   /** The process id of every daemon, for /proc/<pid>/status. */
   pids: Record<string, number>
+  /** Each daemon's own base URL (for /metrics over loopback). */
+  urls: Record<string, string>
   adminToken: string
   clientTokens: string[]
   /** Each daemon's warn/error log lines so far (the stack runs at LH_LOG_LEVEL=warn). */
@@ -59,6 +61,7 @@ export async function startSoakStack(clients: number): Promise<SoakStack> {
   for (const [name, child] of Object.entries(stack.daemons)) if (child) processes[name] = child
   return {
     gatewayUrl: gateway.url,
+    urls: Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p.url])),
     pids: Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p.child.pid as number])),
     adminToken,
     clientTokens,

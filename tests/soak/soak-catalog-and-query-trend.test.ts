@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkCatalogLinear, checkQueryTrend, middleSample } from '../../bench/soak/checks.ts'
-import { downsample, sparkline } from '../../bench/soak/report.ts'
+import { downsample, memorySplit, sparkline } from '../../bench/soak/report.ts'
 import type { CatalogSample } from '../../bench/soak/samples.ts'
 import type { MinuteStats } from '../../bench/soak/stats.ts'
 
@@ -61,5 +61,18 @@ describe('soak-rss-chart-keeps-peaks', () => {
     expect(chart).toHaveLength(60)
     expect(Math.max(...chart)).toBe(999)
     expect(downsample([1, 2, 3], 60)).toEqual([1, 2, 3])
+  })
+})
+
+describe('soak-memory-split', () => {
+  it('splits RSS growth after warm-up into heap, external and native', () => {
+    const at = (tMs: number, rss: number, heap: number, external: number) => ({
+      tMs,
+      kib: { queryd: rss * 1024 },
+      heapKib: { queryd: heap * 1024 },
+      externalKib: { queryd: external * 1024 },
+    })
+    const [line] = memorySplit([at(0, 100, 10, 1), at(60_000, 200, 20, 5), at(120_000, 300, 30, 15)], 60_000)
+    expect(line).toMatch(/RSS +\+100 MB = heap +\+10 \+ external +\+10 \+ native +\+80/)
   })
 })

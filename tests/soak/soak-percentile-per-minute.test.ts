@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { metricKib } from '../../bench/soak/sampler.ts'
 import { type OpRecord, overall, percentile, perMinute } from '../../bench/soak/stats.ts'
 
 // The soak's latency figures: nearest-rank percentiles, requests bucketed by the minute they
@@ -37,5 +38,14 @@ describe('soak-percentile-per-minute', () => {
     expect(minutes[1]).toEqual({ minute: 1, count: 3, statuses: { '200': 2, no_answer: 1 }, p50_ms: 40, p99_ms: 50 })
     expect(perMinute(records, 2).embed[0]).toEqual({ minute: 0, count: 0, statuses: {}, p50_ms: null, p99_ms: null })
     expect(overall(records).query).toMatchObject({ count: 6, p50_ms: 30, p99_ms: 50 })
+  })
+})
+
+describe('soak-metric-reading', () => {
+  it('reads an unlabelled or labelled Prometheus sample in KiB, and nothing for an absent one', () => {
+    const text = '# HELP x\nnodejs_heap_size_used_bytes 2097152\nnodejs_external_memory_bytes{service="q"} 1024\n'
+    expect(metricKib(text, 'nodejs_heap_size_used_bytes')).toBe(2048)
+    expect(metricKib(text, 'nodejs_external_memory_bytes')).toBe(1)
+    expect(metricKib(text, 'process_resident_memory_bytes')).toBeUndefined()
   })
 })
