@@ -27,6 +27,16 @@ const uptime = () => {
   }
 }
 
+/** Interrupted (Ctrl-C, kill): stop the daemons and remove the temp folder before leaving, not orphan them. */
+function stopOnSignal(stop: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`soak: ${signal}: stopping the private stack; no results`)
+      void stop().finally(() => process.exit(2))
+    })
+  }
+}
+
 const warnLines = (log: string) => log.split('\n').filter((l) => /"level":(40|50|60)/.test(l)).length
 
 async function main(): Promise<number> {
@@ -34,6 +44,7 @@ async function main(): Promise<number> {
   const loadStart = uptime()
   console.log(`soak: starting a private stack for ${plan.minutes} min with ${plan.clients} clients (${loadStart})`)
   const stack = await startSoakStack(plan.clients)
+  stopOnSignal(stack.stop)
   try {
     const gateway = new GatewayClient(stack.gatewayUrl)
     const ledger = new Ledger()

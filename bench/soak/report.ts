@@ -98,7 +98,9 @@ function latencyTable(perMinute: SoakResult['per_minute']): string[] {
 }
 
 function catalogLines(samples: readonly CatalogSample[]): string[] {
-  const lines = ['  at min  catalog MB  objects  KB/commit  data MB  acked rows  files per dataset (version)']
+  const lines = [
+    '  at min  catalog MB  objects  KB/commit  iceberg MB  data MB  acked rows  files per dataset (version)',
+  ]
   let previous: CatalogSample | undefined
   for (const s of samples) {
     const files = Object.entries(s.datasets)
@@ -106,7 +108,7 @@ function catalogLines(samples: readonly CatalogSample[]): string[] {
       .join(' ')
     const perCommit = previous ? catalogBytesPerCommit(previous, s) : null
     lines.push(
-      `  ${(s.tMs / 60_000).toFixed(1).padStart(6)}  ${(s.catalogBytes / 1e6).toFixed(2).padStart(10)}  ${String(s.catalogObjects).padStart(7)}  ${(perCommit === null ? '-' : (perCommit / 1e3).toFixed(1)).padStart(9)}  ${(s.dataBytes / 1e6).toFixed(1).padStart(7)}  ${String(s.ackedRows).padStart(10)}  ${files}`,
+      `  ${(s.tMs / 60_000).toFixed(1).padStart(6)}  ${(s.catalogBytes / 1e6).toFixed(2).padStart(10)}  ${String(s.catalogObjects).padStart(7)}  ${(perCommit === null ? '-' : (perCommit / 1e3).toFixed(1)).padStart(9)}  ${(s.icebergBytes / 1e6).toFixed(2).padStart(10)}  ${(s.dataBytes / 1e6).toFixed(1).padStart(7)}  ${String(s.ackedRows).padStart(10)}  ${files}`,
     )
     previous = s
   }

@@ -89,6 +89,7 @@ export async function sampleCatalog(
   ackedRows: number,
 ): Promise<CatalogSample> {
   const catalog = await listedBytes(gateway, token, 'catalog/')
+  const iceberg = await listedBytes(gateway, token, 'iceberg/')
   const data = await listedBytes(gateway, token, 'datasets/')
   const perDataset: CatalogSample['datasets'] = {}
   for (const name of datasets) {
@@ -99,6 +100,7 @@ export async function sampleCatalog(
     tMs,
     catalogBytes: catalog.bytes,
     catalogObjects: catalog.objects,
+    icebergBytes: iceberg.bytes,
     dataBytes: data.bytes,
     ackedRows,
     datasets: perDataset,

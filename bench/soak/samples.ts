@@ -16,6 +16,8 @@ export interface CatalogSample {
   /** Sum of object sizes under catalog/ (the storage listing). */
   catalogBytes: number
   catalogObjects: number
+  /** Sum of object sizes under iceberg/ (Iceberg metadata derived from the catalog, ADR-016). */
+  icebergBytes: number
   /** Sum of object sizes under datasets/ (data files, orphans included). */
   dataBytes: number
   /** Rows of acknowledged ingests so far (the harness's own ledger). */

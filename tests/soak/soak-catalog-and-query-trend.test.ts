@@ -12,6 +12,7 @@ const sample = (ackedRows: number, catalogBytes: number, tMs = 0): CatalogSample
   tMs,
   catalogBytes,
   catalogObjects: 0,
+  icebergBytes: 0,
   dataBytes: 0,
   ackedRows,
   datasets: {},
