@@ -134,7 +134,7 @@ export function summaryText(result: SoakResult): string {
     `RSS per daemon every 10 s (start → warm-up end → end):`,
     ...rssChart(result.rss, result.warmup_minutes * 60_000),
     '',
-    "where RSS went after warm-up (V8 heap and external memory from each daemon's /metrics):",
+    "where RSS went after warm-up (V8 heap as committed, external memory from each daemon's /metrics):",
     ...memorySplit(result.rss, result.warmup_minutes * 60_000),
     '',
     'catalog and data:',

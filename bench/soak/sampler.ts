@@ -53,7 +53,7 @@ export async function sampleMemory(
   await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       const text = await scrape(url, token)
-      const heap = metricKib(text, 'nodejs_heap_size_used_bytes')
+      const heap = metricKib(text, 'nodejs_heap_size_total_bytes')
       const external = metricKib(text, 'nodejs_external_memory_bytes')
       if (heap !== undefined) heapKib[name] = heap
       if (external !== undefined) externalKib[name] = external

@@ -4,8 +4,9 @@
 export interface RssSample {
   tMs: number
   kib: Record<string, number>
-  /** V8 heap in use and memory held outside it (Buffers, ArrayBuffers), from each daemon's /metrics,
-   * in KiB: what RSS grows by beyond them is native (DuckDB, hnswlib, the allocator). */
+  /** V8 heap as committed (heap_size_total: what the heap holds of RSS, garbage included) and memory
+   * held outside it (Buffers, ArrayBuffers), from each daemon's /metrics, in KiB: what RSS grows by
+   * beyond them is native (DuckDB, hnswlib, the allocator). */
   heapKib?: Record<string, number>
   externalKib?: Record<string, number>
 }
