@@ -5,10 +5,11 @@ import { checkCatalogLinear, checkFlatRss, checkLost, checkNo5xx, checkQueryTren
 import { runEndCheck } from './end-check.ts'
 import { GatewayClient } from './gateway-client.ts'
 import { Ledger } from './ledger.ts'
-import { runLoad, seedDatasets } from './load.ts'
-import { planOf } from './plan.ts'
+import { type LoadState, runLoad, seedDatasets } from './load.ts'
+import { planOf, type SoakPlan } from './plan.ts'
 import { type SoakResult, summaryText } from './report.ts'
-import { sampleCatalog, startSamplers } from './sampler.ts'
+import { type Samplers, sampleCatalog, startSamplers } from './sampler.ts'
+import type { EndCheck } from './samples.ts'
 import { startSoakStack } from './stack.ts'
 import { overall, perMinute } from './stats.ts'
 import { DATASETS } from './workload.ts'
@@ -38,6 +39,47 @@ function stopOnSignal(stop: () => Promise<void>): void {
 }
 
 const warnLines = (log: string) => log.split('\n').filter((l) => /"level":(40|50|60)/.test(l)).length
+
+interface Recorded {
+  plan: SoakPlan
+  loadStart: string
+  startedAt: number
+  load: LoadState
+  ledger: Ledger
+  samplers: Samplers
+  end: EndCheck
+  logs: Record<string, string>
+}
+
+/** Everything the run recorded, judged: the criteria, the first of which (0 lost) decides the exit code. */
+function resultOf(r: Recorded): SoakResult {
+  const minutes = perMinute(r.load.records, r.plan.minutes)
+  const criteria = [
+    checkLost(r.end, r.load.badReads),
+    checkNo5xx(r.load.records),
+    checkQueryTrend(minutes.query),
+    checkFlatRss(r.samplers.rss, r.plan.warmupMinutes * 60_000),
+    checkCatalogLinear(r.samplers.catalog),
+  ]
+  return {
+    started_at: new Date(Date.now() - (performance.now() - r.startedAt)).toISOString(),
+    minutes: r.plan.minutes,
+    warmup_minutes: r.plan.warmupMinutes,
+    clients: r.plan.clients,
+    load_average: { start: r.loadStart, end: uptime() },
+    operations: overall(r.load.records),
+    per_minute: minutes,
+    ingests: r.ledger.counts(),
+    bad_reads_during_load: r.load.badReads,
+    error_samples: r.load.errorSamples,
+    rss: r.samplers.rss,
+    catalog: r.samplers.catalog,
+    end_check: r.end,
+    criteria,
+    daemon_warnings: Object.fromEntries(Object.entries(r.logs).map(([d, log]) => [d, warnLines(log)])),
+    sampler_failures: r.samplers.failures,
+  }
+}
 
 async function main(): Promise<number> {
   const plan = planOf(process.argv.slice(2))
@@ -76,41 +118,18 @@ async function main(): Promise<number> {
     await samplers.stop()
     console.log('soak: load over; end check (unknown ingests retried, rows counted, objects read back)')
     const end = await runEndCheck(gateway, ledger, stack.adminToken, DATASETS)
-    // The last catalog sample after everything settled: exact acknowledged rows against the final catalog.
-    samplers.catalog.push(
-      await sampleCatalog(gateway, stack.adminToken, DATASETS, performance.now() - startedAt, ledger.ackedRows),
-    )
-    const minutes = perMinute(load.records, plan.minutes)
-    const lost = checkLost(end, load.badReads)
-    const criteria = [
-      lost,
-      checkNo5xx(load.records),
-      checkQueryTrend(minutes.query),
-      checkFlatRss(samplers.rss, plan.warmupMinutes * 60_000),
-      checkCatalogLinear(samplers.catalog),
-    ]
-    const result: SoakResult = {
-      started_at: new Date(Date.now() - (performance.now() - startedAt)).toISOString(),
-      minutes: plan.minutes,
-      warmup_minutes: plan.warmupMinutes,
-      clients: plan.clients,
-      load_average: { start: loadStart, end: uptime() },
-      operations: overall(load.records),
-      per_minute: minutes,
-      ingests: ledger.counts(),
-      bad_reads_during_load: load.badReads,
-      error_samples: load.errorSamples,
-      rss: samplers.rss,
-      catalog: samplers.catalog,
-      end_check: end,
-      criteria,
-      daemon_warnings: Object.fromEntries(Object.entries(stack.logs()).map(([d, log]) => [d, warnLines(log)])),
-      sampler_failures: samplers.failures,
+    try {
+      // The last catalog sample, after everything settled: the exact acknowledged rows against the final catalog.
+      const t = performance.now() - startedAt
+      samplers.catalog.push(await sampleCatalog(gateway, stack.adminToken, DATASETS, t, ledger.ackedRows))
+    } catch (err) {
+      samplers.failures.push(`final catalog sample: ${(err as Error).message}`)
     }
+    const result = resultOf({ plan, loadStart, startedAt, load, ledger, samplers, end, logs: stack.logs() })
     mkdirSync(join(RESULTS, '..'), { recursive: true })
     writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`)
     console.log(`\n${summaryText(result)}\n\nsoak: results in ${RESULTS}`)
-    return lost.pass ? 0 : 1
+    return result.criteria[0]?.pass ? 0 : 1
   } finally {
     await stack.stop()
   }
