@@ -97,3 +97,7 @@ smoke-vector-scale:
 # benchmarks against the raw engines (LH_BENCH_QUICK=1 for a short run); results in bench/results/
 bench *names:
     scripts/bench.sh "$@"
+
+# issue 18's mixed load (8 clients through the gateway of a private stack) for N minutes (default 30, --quick = 3): latency per minute, RSS per daemon, catalog growth, an exact end check; results in bench/results/soak.json
+soak *args:
+    node bench/soak/main.ts "$@"

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
+
+// The soak's private stack: all eight daemons on the embedded defaults (fs storage, hashing
+// embedder), each a child process on port 0 over one fresh temp folder, started through the shared
+// test helper; the gateway last, pointed at the others. No lakehouse.toml or secrets.toml of the
+// working copy is read: an empty config and a secrets file of our own, with an admin token and
+// one write token per client (the gateway rate-limits per token, as it would eight agents).
+
+export interface SoakStack {
+  gatewayUrl: string
+  /** The process id of every daemon, for /proc/<pid>/status. */
+  pids: Record<string, number>
+  /** Each daemon's own base URL (for /metrics over loopback). */
+  urls: Record<string, string>
+  adminToken: string
+  clientTokens: string[]
+  /** Each daemon's warn/error log lines so far (the stack runs at LH_LOG_LEVEL=warn). */
+  logs: () => Record<string, string>
+  stop: () => Promise<void>
+}
+
+const token = () => randomBytes(16).toString('hex')
+
+export async function startSoakStack(clients: number): Promise<SoakStack> {
+  const configDir = mkdtempSync(join(tmpdir(), 'lh-soak-config-'))
+  const adminToken = token()
+  const clientTokens = Array.from({ length: clients }, token)
+  const config = join(configDir, 'lakehouse.toml')
+  const secrets = join(configDir, 'secrets.toml')
+  writeFileSync(config, '')
+  writeFileSync(
+    secrets,
+    `[auth]\ntoken = "${adminToken}"\n` +
+      clientTokens
+        .map((t, i) => `[[auth.tokens]]\nname = "client${i}"\ntoken = "${t}"\nscopes = ["read", "write"]\n`)
+        .join(''),
+  )
+  chmodSync(config, 0o600)
+  chmodSync(secrets, 0o600)
+  const env = { LH_CONFIG: config, LH_SECRETS: secrets }
+  let stack: Stack | undefined
+  let gateway: DaemonProcess | undefined
+  const stop = async () => {
+    await gateway?.stop('SIGKILL')
+    await stack?.stop()
+    rmSync(configDir, { recursive: true, force: true })
+  }
+  try {
+    stack = await startStack({ more: ['ingestd', 'queryd', 'embedd', 'vectord', 'observerd'], env })
+    gateway = await startDaemon('gateway', { env: { LH_PATHS_DATA_DIR: stack.dataDir, ...env, ...stack.peers } })
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  const processes: Record<string, DaemonProcess> = { gateway }
+  for (const [name, child] of Object.entries(stack.daemons)) if (child) processes[name] = child
+  return {
+    gatewayUrl: gateway.url,
+    urls: Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p.url])),
+    pids: Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p.child.pid as number])),
+    adminToken,
+    clientTokens,
+    logs: () => Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, p.output()])),
+    stop,
+  }
+}
