@@ -2,6 +2,7 @@ import { type App, type Config, createServer, metricsRegistry } from '@lakehouse
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
+import type { CommitObjects } from './commit-probe.ts'
 import { queryMetrics } from './metrics.ts'
 import type { ObjectSource } from './parquet-cache.ts'
 import { createQueryService, type QueryService } from './query-service.ts'
@@ -16,7 +17,8 @@ import type { CatalogSource } from './views.ts'
 export interface QuerydDeps {
   config: Config
   catalog?: CatalogSource
-  objects?: ObjectSource
+  /** Data files (GET) and commit objects (HEAD, the freshness probe of ADR-021). */
+  objects?: ObjectSource & CommitObjects
 }
 
 /** The instance, decorated with its query service (tests read its engine, views and cache). Not
@@ -30,8 +32,15 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   const objects = peers.use(deps.objects, () => storageClient(config))
   const app = createServer({ service: 'queryd', config, readyChecks: peers.readyChecks() })
   const metrics = queryMetrics(metricsRegistry(app))
-  const service = await createQueryService({ config, catalog, objects, log: app.log, onRunEnded: metrics.onRunEnded })
-  metrics.watchCache(service.cache)
+  const service = await createQueryService({
+    config,
+    catalog,
+    objects,
+    log: app.log,
+    onRunEnded: metrics.onRunEnded,
+    onPhases: metrics.onPhases,
+  })
+  metrics.watch(service)
   registerSqlRoute(app, service.engine, config.query.max_sql_bytes)
   registerTablesRoute(app, service)
   app.addHook('onClose', async () => {

@@ -9,14 +9,15 @@ import type {
 import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
 import type { ParsedSqlRequest, QueryColumn } from '@lakehouse/shared/contracts/query.ts'
 import { ChunkGate } from './chunk-gate.ts'
-import type { Lease } from './parquet-cache.ts'
+import { GuardCache, type GuardVerdict } from './guard-cache.ts'
 import { ResultMeter } from './result-size.ts'
 import { isInterrupt, noRedaction, type Redactor, toQueryError } from './sql-errors.ts'
-import { checkStatement, prepareChecked } from './statement-guard.ts'
-import type { ViewSet } from './views.ts'
+import { prepareChecked } from './statement-guard.ts'
+import type { ViewSet, ViewUse } from './views.ts'
 
-// Runs one user query: views brought up to date, the view files leased, a connection of its own
-// (one DuckDB instance, one connection per concurrent query), the statement guard, a deadline and
+// Runs one user query: the statement guard (its verdict cached by text), then only the views the
+// statement reads brought up to date and their files leased (ADR-021), a connection of its own
+// (one DuckDB instance, one connection per concurrent query), a deadline and
 // cancellation that both interrupt DuckDB, and rows read chunk by chunk up to max_rows, so no format
 // ever holds more than one chunk beyond what it returns. The run owns its connection and lease until
 // its rows are drained or it is closed, whichever comes first.
@@ -31,6 +32,18 @@ export interface QueryLimits {
   maxResultBytes: number
   /** How many result chunks may be fetched at once (query.threads): ChunkGate. */
   concurrentChunks: number
+  /** query.guard_cache_bytes: accepted verdicts of the statement guard kept by SQL text (0: off). */
+  guardCacheBytes: number
+}
+
+/** Where one query's time went before its first row (ms): the per-phase timers of ADR-021. */
+export interface QueryPhases {
+  connect: number
+  guard: number
+  freshness: number
+  lease: number
+  prepare: number
+  execute: number
 }
 
 export interface QueryRun {
@@ -64,6 +77,8 @@ export class QueryEngine {
 
   readonly #redactValue: Redactor
   readonly #onRunEnded: (run: RunEnded) => void
+  readonly #onPhases: (phases: QueryPhases) => void
+  readonly guardCache: GuardCache
 
   constructor(deps: {
     instance: DuckDBInstance
@@ -75,6 +90,8 @@ export class QueryEngine {
     redactValue?: Redactor
     /** Told once per run that started streaming, when it ends (metrics, ADR-019). */
     onRunEnded?: (run: RunEnded) => void
+    /** Told once per run that started streaming, where its time went (metrics, ADR-021). */
+    onPhases?: (phases: QueryPhases) => void
   }) {
     this.#instance = deps.instance
     this.#views = deps.views
@@ -83,6 +100,8 @@ export class QueryEngine {
     this.#redactValue = deps.redactValue ?? noRedaction
     this.#gate = new ChunkGate(deps.limits.concurrentChunks)
     this.#onRunEnded = deps.onRunEnded ?? (() => undefined)
+    this.#onPhases = deps.onPhases ?? (() => undefined)
+    this.guardCache = new GuardCache(deps.limits.guardCacheBytes)
   }
 
   /** Queries whose connection is still open (a cancelled query leaves this count). */
@@ -97,39 +116,48 @@ export class QueryEngine {
     }
     const timeoutMs = Math.min(request.timeout_ms ?? this.#limits.defaultTimeoutMs, this.#limits.maxTimeoutMs)
     const maxRows = Math.min(request.max_rows ?? this.#limits.defaultMaxRows, this.#limits.maxRowsCap)
-    // The statement is checked on its parsed text while the views are brought up to date (one
-    // catalog round trip): neither needs the other until the statement is bound.
+    // The guard first: the tables it finds are the only views brought up to date and leased.
     const connection = await this.#instance.connect()
-    let lease: Lease
-    let extracted: Awaited<ReturnType<typeof checkStatement>>
+    const connected = performance.now()
+    let use: ViewUse
+    let verdict: GuardVerdict
+    let checked: number
     try {
-      // allSettled, not all: the connection is closed below only once the guard no longer runs on
-      // it (closing a connection under a running call crashes the process: issue 9 item 10).
-      const [refreshed, checked] = await Promise.allSettled([
-        this.#views.refresh(),
-        checkStatement(connection, request.sql, this.#redact),
-      ])
-      if (refreshed.status === 'rejected') throw refreshed.reason
-      if (checked.status === 'rejected') throw checked.reason
-      extracted = checked.value
-      lease = await this.#views.lease()
+      verdict = await this.guardCache.check(connection, request.sql, this.#redact)
+      checked = performance.now()
+      use = await this.#views.use(verdict.refs, startedAt)
     } catch (err) {
       connection.closeSync()
       throw err
     }
     this.#active += 1
-    const guard = new RunGuard(connection, lease, timeoutMs, signal, () => {
+    const guard = new RunGuard(connection, use.release, timeoutMs, signal, () => {
       this.#active -= 1
       this.#onRunEnded({ ms: performance.now() - startedAt, isTimedOut: guard.isTimedOut })
     })
     try {
-      const prepared = await prepareChecked(extracted, this.#redact)
+      const leased = performance.now()
+      const prepared = await prepareChecked(
+        verdict.extracted ?? { byText: { connection, sql: request.sql } },
+        this.#redact,
+      )
       if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
+      const preparedAt = performance.now()
       // DuckDB starts producing the first chunk as soon as the stream exists: the permit is held
       // from here until that chunk has been measured.
       const firstPermit = await this.#gate.acquire()
       guard.onClose(firstPermit)
       const result = await prepared.stream()
+      // Bound and running: a view replaced from now on no longer changes what this run reads.
+      use.bound()
+      this.#onPhases({
+        connect: connected - startedAt,
+        guard: checked - connected,
+        freshness: use.freshnessMs,
+        lease: use.leaseMs,
+        prepare: preparedAt - leased,
+        execute: performance.now() - preparedAt,
+      })
       const run = this.#run(result, maxRows, guard, startedAt, firstPermit)
       guard.handOver()
       return run
@@ -215,7 +243,7 @@ export class QueryEngine {
 /** The deadline and the cancellation of one run, and the release of what it holds, exactly once. */
 class RunGuard {
   readonly #connection: DuckDBConnection
-  readonly #lease: Lease
+  readonly #releaseViews: () => void
   readonly #timer: NodeJS.Timeout
   readonly #signal: AbortSignal | undefined
   /** True while start() or the row reader owns the run (and will close it); abort only interrupts then. */
@@ -232,13 +260,13 @@ class RunGuard {
 
   constructor(
     connection: DuckDBConnection,
-    lease: Lease,
+    releaseViews: () => void,
     timeoutMs: number,
     signal: AbortSignal | undefined,
     onClose: () => void,
   ) {
     this.#connection = connection
-    this.#lease = lease
+    this.#releaseViews = releaseViews
     this.#onClose = onClose
     this.#signal = signal
     this.#timer = setTimeout(() => {
@@ -281,7 +309,7 @@ class RunGuard {
     // Interrupt first: closing a connection whose query is still streaming must not wait on it.
     this.#connection.interrupt()
     this.#connection.closeSync()
-    this.#lease.release()
+    this.#releaseViews()
     for (const release of this.#releases) release()
     this.#onClose()
   }
