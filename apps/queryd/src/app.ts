@@ -1,4 +1,4 @@
-import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry, readyDetails } from '@lakehouse/shared'
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
@@ -30,7 +30,13 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   const peers = new PeerSet()
   const catalog = peers.use(deps.catalog, () => catalogClient(config))
   const objects = peers.use(deps.objects, () => storageClient(config))
-  const app = createServer({ service: 'queryd', config, readyChecks: peers.readyChecks() })
+  let memory: () => Promise<Record<string, unknown>> = async () => ({})
+  const app = createServer({
+    service: 'queryd',
+    config,
+    // What each bounded memory holds against its configured limit (ADR-021).
+    readyChecks: { ...peers.readyChecks(), memory: async () => readyDetails(await memory()) },
+  })
   const metrics = queryMetrics(metricsRegistry(app))
   const service = await createQueryService({
     config,
@@ -41,6 +47,7 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
     onPhases: metrics.onPhases,
   })
   metrics.watch(service)
+  memory = () => memoryDetails(config, service)
   registerSqlRoute(app, service.engine, config.query.max_sql_bytes)
   registerTablesRoute(app, service)
   app.addHook('onClose', async () => {
@@ -50,4 +57,17 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   app.decorate('queryService', service)
   // decorate() adds the property at run time; TypeScript learns it from this one narrowing.
   return app as QuerydApp
+}
+
+async function memoryDetails(config: Config, service: QueryService): Promise<Record<string, unknown>> {
+  const duckdb = await service.duckdbMemory()
+  return {
+    parquet_cache_bytes: service.cache?.bytes ?? 0,
+    parquet_cache_max_bytes: config.query.cache_max_bytes,
+    guard_cache_bytes: service.engine.guardCache.bytes,
+    guard_cache_max_bytes: config.query.guard_cache_bytes,
+    views: service.views.names.length,
+    duckdb_memory_bytes: duckdb.reduce((sum, tag) => sum + tag.bytes, 0),
+    duckdb_memory_limit: config.query.memory_limit,
+  }
 }
