@@ -2,6 +2,7 @@ import type {
   DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBPreparedStatement,
   DuckDBResult,
   DuckDBType,
   DuckDBValue,
@@ -120,27 +121,46 @@ export class QueryEngine {
     const connection = await this.#instance.connect()
     const connected = performance.now()
     let use: ViewUse
+    let isCurrent: Promise<boolean> | undefined
     let verdict: GuardVerdict
     let checked: number
     try {
       verdict = await this.guardCache.check(connection, request.sql, this.#redact)
       checked = performance.now()
-      use = await this.#views.use(verdict.refs, startedAt)
+      // Views that exist are bound while storage says whether they moved (ADR-021).
+      const optimistic = await this.#views.useOptimistic(verdict.refs)
+      if (optimistic) ({ use, isCurrent } = optimistic)
+      else use = await this.#views.use(verdict.refs, startedAt)
     } catch (err) {
       connection.closeSync()
       throw err
     }
     this.#active += 1
-    const guard = new RunGuard(connection, use.release, timeoutMs, signal, () => {
-      this.#active -= 1
-      this.#onRunEnded({ ms: performance.now() - startedAt, isTimedOut: guard.isTimedOut })
-    })
+    // Reads `use` when it closes: a stale optimistic bind replaces it below.
+    const guard = new RunGuard(
+      connection,
+      () => use.release(),
+      timeoutMs,
+      signal,
+      () => {
+        this.#active -= 1
+        this.#onRunEnded({ ms: performance.now() - startedAt, isTimedOut: guard.isTimedOut })
+      },
+    )
     try {
       const leased = performance.now()
-      const prepared = await prepareChecked(
-        verdict.extracted ?? { byText: { connection, sql: request.sql } },
-        this.#redact,
-      )
+      let prepared = await this.#prepare(verdict.extracted ?? { byText: { connection, sql: request.sql } }, isCurrent)
+      let waited = performance.now()
+      if (isCurrent && !(await isCurrent)) {
+        // A view this query read moved: bind again over the new views.
+        prepared?.destroySync()
+        use.release()
+        waited = performance.now()
+        use = await this.#views.use(verdict.refs, startedAt)
+        prepared = await prepareChecked({ byText: { connection, sql: request.sql } }, this.#redact)
+      }
+      if (!prepared) throw new Error('unreachable: a failed bind of current views was rethrown')
+      const freshness = performance.now() - waited
       if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
       const preparedAt = performance.now()
       // DuckDB starts producing the first chunk as soon as the stream exists: the permit is held
@@ -153,9 +173,9 @@ export class QueryEngine {
       this.#onPhases({
         connect: connected - startedAt,
         guard: checked - connected,
-        freshness: use.freshnessMs,
+        freshness: use.freshnessMs + freshness,
         lease: use.leaseMs,
-        prepare: preparedAt - leased,
+        prepare: waited - leased,
         execute: performance.now() - preparedAt,
       })
       const run = this.#run(result, maxRows, guard, startedAt, firstPermit)
@@ -164,6 +184,23 @@ export class QueryEngine {
     } catch (err) {
       guard.close()
       throw guard.translate(err, this.#redact)
+    }
+  }
+
+  /**
+   * Prepares the checked statement. With an optimistic bind in flight (`isCurrent`), a bind error
+   * is kept until storage answered: over views that moved it is retried, not the caller's error.
+   */
+  async #prepare(
+    source: Parameters<typeof prepareChecked>[0],
+    isCurrent: Promise<boolean> | undefined,
+  ): Promise<DuckDBPreparedStatement | undefined> {
+    try {
+      return await prepareChecked(source, this.#redact)
+    } catch (err) {
+      // Over views that moved, the caller binds again; over current ones the error is the caller's.
+      if (isCurrent && !(await isCurrent)) return undefined
+      throw err
     }
   }
 

@@ -119,6 +119,50 @@ export class ViewSet {
     else await Promise.all(refs.names.map((name) => this.#bringUpToDate(name, startedAt)))
     const names = refs.isCatalogWide ? this.names : refs.names.filter((name) => this.#states.get(name)?.hasView)
     const fresh = performance.now()
+    const use = await this.#lease(names)
+    return { ...use, freshnessMs: fresh - began, leaseMs: performance.now() - fresh }
+  }
+
+  /**
+   * The optimistic path (ADR-021): when every view `refs` names exists, its files are leased at
+   * once and the caller binds while storage is asked whether any of them moved. `isCurrent` is true
+   * when none did: the versions leased are the versions probed, and no commit object above them
+   * existed when asked (after the query started, since this runs inside it). Undefined when a view is missing, a load is in flight or the
+   * statement is catalog-wide: the caller takes use().
+   */
+  async useOptimistic(refs: TableRefs): Promise<{ use: ViewUse; isCurrent: Promise<boolean> } | undefined> {
+    const { names } = refs
+    if (refs.isCatalogWide || names.length === 0) return undefined
+    const versions: number[] = []
+    for (const name of names) {
+      const state = this.#states.get(name)
+      if (!state?.hasView || this.#loads.has(name)) return undefined
+      versions.push(state.version)
+    }
+    const began = performance.now()
+    const found = Promise.all(names.map((name, i) => this.probe.exists(name, (versions[i] as number) + 1)))
+    // Settled here so that a lease failure never leaves the probe's rejection unhandled.
+    const probed = found.then(
+      (exists) => ({ exists }),
+      (err: unknown) => ({ err }),
+    )
+    let use: Omit<ViewUse, 'freshnessMs' | 'leaseMs'>
+    try {
+      use = await this.#lease(names)
+    } catch (err) {
+      await probed
+      throw err
+    }
+    // A DDL let in before this query entered the gate changed what it leased.
+    const isLeased = names.every((name, i) => this.#states.get(name)?.version === versions[i])
+    const isCurrent = probed.then((answer) => {
+      if ('err' in answer) throw answer.err
+      return isLeased && answer.exists.every((exists) => !exists)
+    })
+    return { use: { ...use, freshnessMs: 0, leaseMs: performance.now() - began }, isCurrent }
+  }
+
+  async #lease(names: readonly string[]): Promise<Omit<ViewUse, 'freshnessMs' | 'leaseMs'>> {
     const leave = await this.#gate.enter(names)
     let lease: Lease
     try {
@@ -134,8 +178,6 @@ export class ViewSet {
         leave()
         lease.release()
       },
-      freshnessMs: fresh - began,
-      leaseMs: performance.now() - fresh,
     }
   }
 

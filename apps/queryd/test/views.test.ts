@@ -47,6 +47,18 @@ describe('queryd views follow the catalog', () => {
     expect((await sql(h.app, { sql: 'select sum(a) from fresh' })).json().rows).toEqual([[40]])
   })
 
+  it('binds a column that a commit just added, though the view it first bound lacked it', async () => {
+    const first = await writeParquet(h.root, 'datasets/widened/data/1.parquet', 'select 1 as a')
+    h.catalog.commit('widened', [{ key: 'datasets/widened/data/1.parquet', rows: first }])
+    expect((await sql(h.app, { sql: 'select a from widened' })).json().rows).toEqual([[1]])
+    const second = await writeParquet(h.root, 'datasets/widened/data/2.parquet', "select 2 as a, 'new' as b")
+    h.catalog.commit('widened', [{ key: 'datasets/widened/data/2.parquet', rows: second }])
+    // The view in place has no `b`: bound optimistically it fails, and storage says it moved.
+    const res = await sql(h.app, { sql: 'select a, b from widened' })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json().rows).toEqual([[2, 'new']])
+  })
+
   it('unions the files of a dataset by column name', async () => {
     await writeParquet(h.root, 'datasets/multi/data/1.parquet', 'select 1 as a')
     await writeParquet(h.root, 'datasets/multi/data/2.parquet', "select 2 as a, 'x' as extra")
