@@ -43,8 +43,11 @@ export const querySectionSchema = z.strictObject({
     .int()
     .nonnegative()
     .default(4 * 1024 * 1024),
-  /** DuckDB's Parquet metadata cache: footers kept between queries, inside memory_limit (ADR-021). */
-  parquet_metadata_cache: z.boolean().default(true),
+  /**
+   * DuckDB's Parquet metadata cache: footers kept between queries. Off: it saved nothing measurable
+   * on one 1M-row file nor on 200 small files (ADR-021, docs/BENCHMARKS.md "Query").
+   */
+  parquet_metadata_cache: z.boolean().default(false),
   /**
    * DuckDB's external file cache: a copy in memory of the bytes it read from files. The Parquet
    * cache is a local folder already in the OS page cache, so it is off by default (ADR-021).
