@@ -188,7 +188,8 @@ export class ViewSet {
     const list = await this.#catalog.listDatasets()
     const live = new Map(list.datasets.map((manifest) => [manifest.name, manifest]))
     for (const [name, state] of this.#states) {
-      if (!live.has(name) && state.askedAt < askedAt) await this.#drop(name, undefined, askedAt)
+      // A tombstone's state has no view and keeps its version, so later probes start above it.
+      if (state.hasView && !live.has(name) && state.askedAt < askedAt) await this.#drop(name, undefined, askedAt)
     }
     for (const manifest of live.values()) {
       const state = this.#states.get(manifest.name)

@@ -90,6 +90,20 @@ describe('queryd views follow the catalog', () => {
     expect(res.json().row_count).toBe(0)
   })
 
+  it('lists every dataset to a statement that reads the catalog, queried before or not', async () => {
+    const rows = await writeParquet(h.root, 'datasets/unseen/data/1.parquet', 'select 1 as u')
+    h.catalog.commit('unseen', [{ key: 'datasets/unseen/data/1.parquet', rows }])
+    for (const text of [
+      "select table_name from information_schema.tables where table_name = 'unseen'",
+      "select name from (show tables) where name = 'unseen'",
+    ]) {
+      const res = await sql(h.app, { sql: text })
+      expect(res.json().rows, `${text}: ${res.body}`).toEqual([['unseen']])
+    }
+    const tables = await h.app.inject({ method: 'GET', url: '/v1/query/tables' })
+    expect(tables.json().tables.map((t: { name: string }) => t.name)).toContain('unseen')
+  })
+
   it('drops the view of a deleted dataset', async () => {
     h.catalog.drop('other')
     const res = await sql(h.app, { sql: 'select * from other' })
