@@ -7,6 +7,7 @@ import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 // in-process baseline runs the very engine build and sandbox settings that queryd runs.
 import { openSandbox } from '../../apps/queryd/src/sandbox.ts'
 import { writeStaffingCsv } from '../lib/staffing.ts'
+import { freshnessChecks, memoryOf, perQuery, scrape } from './phases.ts'
 
 // bench/query: the staffing dataset ingested through the gateway, then three queries through the
 // gateway (gateway → queryd → DuckDB over its Parquet cache) against DuckDB in-process on the same
@@ -41,6 +42,8 @@ interface Row {
   gateway: Stats
   p50_overhead_ms: number
   ratio_p50: number
+  /** Inside queryd, mean ms per phase and round trips per query, during the gateway run. */
+  phases: Record<string, number>
 }
 
 function stats(samples: number[]): Stats {
@@ -173,7 +176,9 @@ async function main(): Promise<void> {
       [`${EXPORT_ROWS}-row ndjson export`, EXPORT, EXPORT_ITERATIONS, undefined],
     ] as const) {
       const inprocess = stats(await time(baseline.run, sql, iterations, params))
+      const before = await scrape(queryd.url)
       const gatewayStats = stats(await time(http, sql, iterations, params))
+      const phases = perQuery(before, await scrape(queryd.url))
       const directStats = stats(await time(direct, sql, iterations, params))
       results.push({
         query: name,
@@ -182,11 +187,20 @@ async function main(): Promise<void> {
         gateway: gatewayStats,
         p50_overhead_ms: round(gatewayStats.p50_ms - inprocess.p50_ms),
         ratio_p50: round(gatewayStats.p50_ms / inprocess.p50_ms),
+        phases,
       })
     }
     const concurrent = { inprocess_qps: await throughput(baseline.run), gateway_qps: await throughput(http) }
     baseline.close()
-    report(results, concurrent)
+    // The hop alone: `select 1` reads no table, so no freshness check and no lease.
+    const selectOne = { gateway: stats(await time(http, 'select 1', ITERATIONS)) }
+    const freshness = await freshnessChecks(
+      { catalogd: stack.url('catalogd'), storaged: stack.url('storaged') },
+      'staffing',
+      ITERATIONS,
+    )
+    const memory = await memoryOf(queryd.url)
+    report(results, concurrent, { selectOne, freshness, memory })
   } finally {
     await gateway?.stop()
     await stack?.stop()
@@ -194,7 +208,11 @@ async function main(): Promise<void> {
   }
 }
 
-function report(results: Row[], concurrent: { inprocess_qps: number; gateway_qps: number }): void {
+function report(
+  results: Row[],
+  concurrent: { inprocess_qps: number; gateway_qps: number },
+  extra: { selectOne: { gateway: Stats }; freshness: Record<string, number>; memory: Record<string, number> },
+): void {
   console.log(
     `\n## query (${QUICK ? 'QUICK' : 'full'}): ${ROWS} staffing rows, gateway → queryd vs DuckDB in-process\n`,
   )
@@ -207,6 +225,16 @@ function report(results: Row[], concurrent: { inprocess_qps: number; gateway_qps
       `| ${r.query} | ${r.inprocess.p50_ms} | ${r.inprocess.p99_ms} | ${r.queryd.p50_ms} | ${r.gateway.p50_ms} | ${r.gateway.p99_ms} | ${r.p50_overhead_ms} | ${r.ratio_p50} |`,
     )
   }
+  console.log('\nInside queryd during the gateway run (mean ms per phase; round trips per query):\n')
+  const keys = Object.keys(results[0]?.phases ?? {})
+  console.log(`| query | ${keys.join(' | ')} |`)
+  console.log(`|---|${keys.map(() => '---:').join('|')}|`)
+  for (const r of results) console.log(`| ${r.query} | ${keys.map((k) => r.phases[k]).join(' | ')} |`)
+  console.log(
+    `\nselect 1 through the gateway: p50 ${extra.selectOne.gateway.p50_ms} ms, p99 ${extra.selectOne.gateway.p99_ms} ms`,
+  )
+  console.log(`freshness checks, p50 ms from the bench process: ${JSON.stringify(extra.freshness)}`)
+  console.log(`queryd memory after the run: ${JSON.stringify(extra.memory)}`)
   console.log(
     `\n${CONCURRENCY} concurrent clients (aggregate and lookup alternating, ${THROUGHPUT_REQUESTS} requests): ` +
       `in-process ${concurrent.inprocess_qps} q/s, through the gateway ${concurrent.gateway_qps} q/s`,
@@ -214,7 +242,15 @@ function report(results: Row[], concurrent: { inprocess_qps: number; gateway_qps
   const out = join(REPO, 'bench/results')
   mkdirSync(out, { recursive: true })
   const file = join(out, 'query.json')
-  const payload = { bench: 'query', quick: QUICK, rows: ROWS, at: new Date().toISOString(), results, concurrent }
+  const payload = {
+    bench: 'query',
+    quick: QUICK,
+    rows: ROWS,
+    at: new Date().toISOString(),
+    results,
+    concurrent,
+    ...extra,
+  }
   writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`)
   console.log(`\nwrote ${file}`)
 }

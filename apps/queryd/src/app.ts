@@ -1,7 +1,8 @@
-import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry, readyDetails } from '@lakehouse/shared'
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
+import type { CommitObjects } from './commit-probe.ts'
 import { queryMetrics } from './metrics.ts'
 import type { ObjectSource } from './parquet-cache.ts'
 import { createQueryService, type QueryService } from './query-service.ts'
@@ -16,7 +17,8 @@ import type { CatalogSource } from './views.ts'
 export interface QuerydDeps {
   config: Config
   catalog?: CatalogSource
-  objects?: ObjectSource
+  /** Data files (GET) and commit objects (HEAD, the freshness probe of ADR-021). */
+  objects?: ObjectSource & CommitObjects
 }
 
 /** The instance, decorated with its query service (tests read its engine, views and cache). Not
@@ -28,10 +30,24 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   const peers = new PeerSet()
   const catalog = peers.use(deps.catalog, () => catalogClient(config))
   const objects = peers.use(deps.objects, () => storageClient(config))
-  const app = createServer({ service: 'queryd', config, readyChecks: peers.readyChecks() })
+  let memory: () => Promise<Record<string, unknown>> = async () => ({})
+  const app = createServer({
+    service: 'queryd',
+    config,
+    // What each bounded memory holds against its configured limit (ADR-021).
+    readyChecks: { ...peers.readyChecks(), memory: async () => readyDetails(await memory()) },
+  })
   const metrics = queryMetrics(metricsRegistry(app))
-  const service = await createQueryService({ config, catalog, objects, log: app.log, onRunEnded: metrics.onRunEnded })
-  metrics.watchCache(service.cache)
+  const service = await createQueryService({
+    config,
+    catalog,
+    objects,
+    log: app.log,
+    onRunEnded: metrics.onRunEnded,
+    onPhases: metrics.onPhases,
+  })
+  metrics.watch(service)
+  memory = () => memoryDetails(config, service)
   registerSqlRoute(app, service.engine, config.query.max_sql_bytes)
   registerTablesRoute(app, service)
   app.addHook('onClose', async () => {
@@ -41,4 +57,17 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   app.decorate('queryService', service)
   // decorate() adds the property at run time; TypeScript learns it from this one narrowing.
   return app as QuerydApp
+}
+
+async function memoryDetails(config: Config, service: QueryService): Promise<Record<string, unknown>> {
+  const duckdb = await service.duckdbMemory()
+  return {
+    parquet_cache_bytes: service.cache?.bytes ?? 0,
+    parquet_cache_max_bytes: config.query.cache_max_bytes,
+    guard_cache_bytes: service.engine.guardCache.bytes,
+    guard_cache_max_bytes: config.query.guard_cache_bytes,
+    views: service.views.names.length,
+    duckdb_memory_bytes: duckdb.reduce((sum, tag) => sum + tag.bytes, 0),
+    duckdb_memory_limit: config.query.memory_limit,
+  }
 }

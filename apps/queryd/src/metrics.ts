@@ -6,21 +6,27 @@ import {
   type Registry,
   tallyCounter,
 } from '@lakehouse/shared/metrics.ts'
-import type { ParquetCache } from './parquet-cache.ts'
-import type { RunEnded } from './query-engine.ts'
+import type { QueryPhases, RunEnded } from './query-engine.ts'
+import type { QueryService } from './query-service.ts'
 
 // queryd's own figures (ADR-019): how long runs take (rows streamed included), how many ran past
 // their timeout, and how often the Parquet cache had a file already (read from the cache's own
-// tallies at scrape time, so the cache stays free of prom-client).
+// tallies at scrape time, so the cache stays free of prom-client). ADR-021 adds where a query's
+// time goes before its first row (per phase), the round trips of the freshness check, and the
+// bytes each bounded memory holds (the caches and DuckDB's own memory by tag).
 
 export interface QueryMetrics {
   onRunEnded: (run: RunEnded) => void
-  /** The cache to report on: created after the metrics (it needs the service's configuration). */
-  watchCache: (cache: ParquetCache | undefined) => void
+  onPhases: (phases: QueryPhases) => void
+  /** The service to report on: created after the metrics (it needs the service's configuration). */
+  watch: (service: QueryService) => void
 }
 
+const PHASE_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+
 export function queryMetrics(registry: Registry): QueryMetrics {
-  let cache: ParquetCache | undefined
+  let service: QueryService | undefined
+  const cache = () => service?.cache
   const durations = new Histogram({
     name: 'query_duration_seconds',
     help: 'Time from a run start to its end, rows streamed included (runs that passed the checks)',
@@ -32,19 +38,35 @@ export function queryMetrics(registry: Registry): QueryMetrics {
     help: 'Runs stopped because they ran past their timeout_ms',
     registers: [registry],
   })
+  const phases = new Histogram({
+    name: 'query_phase_seconds',
+    help: 'Time of each phase before a run streams: connect, guard, freshness, lease, prepare, execute',
+    labelNames: ['phase'],
+    buckets: PHASE_BUCKETS_S,
+    registers: [registry],
+  })
   tallyCounter(registry, 'query_parquet_cache_lookups_total', 'Data files asked of the Parquet cache', () =>
-    cache ? cache.lookups : 0,
+    cache() ? (cache()?.lookups ?? 0) : 0,
   )
   tallyCounter(registry, 'query_parquet_cache_fetches_total', 'Data files downloaded from storaged (misses)', () =>
-    cache ? cache.fetches : 0,
+    cache() ? (cache()?.fetches ?? 0) : 0,
+  )
+  tallyCounter(registry, 'query_freshness_heads_total', 'Commit objects HEADed in storage to check freshness', () =>
+    service ? service.views.probe.heads : 0,
+  )
+  tallyCounter(registry, 'query_manifest_reads_total', 'Manifests asked of catalogd (a dataset moved)', () =>
+    service ? service.views.manifestReads : 0,
+  )
+  tallyCounter(registry, 'query_guard_cache_hits_total', 'Statements whose guard verdict was cached', () =>
+    service ? service.engine.guardCache.hits : 0,
   )
   new Gauge({
     name: 'query_parquet_cache_hit_ratio',
     help: 'Share of Parquet cache lookups served without a download, since start (1 before any lookup)',
     registers: [registry],
     collect() {
-      const lookups = cache?.lookups ?? 0
-      this.set(lookups === 0 ? 1 : 1 - (cache?.fetches ?? 0) / lookups)
+      const lookups = cache()?.lookups ?? 0
+      this.set(lookups === 0 ? 1 : 1 - (cache()?.fetches ?? 0) / lookups)
     },
   })
   new Gauge({
@@ -52,7 +74,33 @@ export function queryMetrics(registry: Registry): QueryMetrics {
     help: 'Bytes of Parquet files in the local cache',
     registers: [registry],
     collect() {
-      this.set(cache?.bytes ?? 0)
+      this.set(cache()?.bytes ?? 0)
+    },
+  })
+  new Gauge({
+    name: 'query_guard_cache_bytes',
+    help: 'Bytes of statement-guard verdicts cached by SQL text (bounded by query.guard_cache_bytes)',
+    registers: [registry],
+    collect() {
+      this.set(service?.engine.guardCache.bytes ?? 0)
+    },
+  })
+  new Gauge({
+    name: 'query_views',
+    help: 'Dataset views that exist in DuckDB now (created lazily, ADR-021)',
+    registers: [registry],
+    collect() {
+      this.set(service?.views.names.length ?? 0)
+    },
+  })
+  new Gauge({
+    name: 'query_duckdb_memory_bytes',
+    help: "DuckDB's own memory by tag (duckdb_memory()), bounded by query.memory_limit",
+    labelNames: ['tag'],
+    registers: [registry],
+    async collect() {
+      if (!service) return
+      for (const { tag, bytes } of await service.duckdbMemory()) this.set({ tag }, bytes)
     },
   })
   return {
@@ -60,8 +108,11 @@ export function queryMetrics(registry: Registry): QueryMetrics {
       durations.observe(run.ms / 1000)
       if (run.isTimedOut) timeouts.inc()
     },
-    watchCache: (watched) => {
-      cache = watched
+    onPhases: (run) => {
+      for (const [phase, ms] of Object.entries(run)) phases.observe({ phase }, ms / 1000)
+    },
+    watch: (watched) => {
+      service = watched
     },
   }
 }

@@ -37,11 +37,16 @@ export interface ParquetCacheOptions {
   dir: string
   maxBytes: number
   source: ObjectSource
+  /** Downloads one acquire() runs at once (query.fetch_concurrency); cached files cost none. */
+  fetchConcurrency?: number
 }
+
+const DEFAULT_FETCH_CONCURRENCY = 8
 
 export class ParquetCache {
   readonly dir: string
   readonly #source: ObjectSource
+  readonly #fetchConcurrency: number
   readonly #lru: LRUCache<string, Entry>
   /** key -> file id (hash of the etag); keys are immutable data files, so this never goes stale. */
   readonly #idByKey = new Map<string, string>()
@@ -55,6 +60,7 @@ export class ParquetCache {
   constructor(options: ParquetCacheOptions) {
     this.dir = options.dir
     this.#source = options.source
+    this.#fetchConcurrency = Math.max(1, options.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY)
     mkdirSync(this.dir, { recursive: true })
     // Only files this cache names are removed: a mistaken cache_dir must never lose anything else.
     for (const name of readdirSync(this.dir)) if (OWN_FILE.test(name)) rmSync(join(this.dir, name), { force: true })
@@ -65,25 +71,47 @@ export class ParquetCache {
     })
   }
 
-  /** Local paths of every key, present on disk until release(). */
+  /**
+   * Local paths of every key, present on disk until release(). Files already cached are held with
+   * no round trip; missing ones are fetched in parallel, at most fetchConcurrency at once, and the
+   * first failure releases everything held and is thrown.
+   */
   async acquire(keys: readonly string[]): Promise<Lease> {
     const held = new Map<string, Entry>()
     const release = () => {
       for (const entry of held.values()) this.#unref(entry)
       held.clear()
     }
-    try {
-      for (const key of new Set(keys)) {
-        this.lookups += 1
-        let entry = await this.#entry(key)
-        // Another download may have evicted (and deleted) it between its arrival and this line.
-        while (this.#isGone(entry)) entry = await this.#entry(key)
-        entry.refs += 1
-        held.set(key, entry)
+    const pending = [...new Set(keys)]
+    this.lookups += pending.length
+    let failure: unknown
+    const hold = (key: string, entry: Entry) => {
+      entry.refs += 1
+      held.set(key, entry)
+    }
+    // Cached files are held at once, with no await; only the misses take a worker.
+    const misses: string[] = []
+    for (const key of pending) {
+      const entry = this.#cached(key)
+      if (entry) hold(key, entry)
+      else misses.push(key)
+    }
+    const worker = async () => {
+      for (let key = misses.pop(); key !== undefined && failure === undefined; key = misses.pop()) {
+        try {
+          let entry = await this.#entry(key)
+          // Another download may have evicted (and deleted) it between its arrival and this line.
+          while (this.#isGone(entry)) entry = await this.#entry(key)
+          hold(key, entry)
+        } catch (err) {
+          failure ??= err
+        }
       }
-    } catch (err) {
+    }
+    await Promise.all(Array.from({ length: Math.min(this.#fetchConcurrency, misses.length) }, worker))
+    if (failure !== undefined) {
       release()
-      throw err
+      throw failure
     }
     return {
       path: (key) => {
@@ -123,17 +151,20 @@ export class ParquetCache {
     return id !== undefined && this.#lru.has(id)
   }
 
-  async #entry(key: string): Promise<Entry> {
+  /** The entry of `key` when its file is on disk now. */
+  #cached(key: string): Entry | undefined {
     const id = this.#idByKey.get(key)
-    if (id !== undefined) {
-      const cached = this.#lru.get(id)
-      if (cached) return cached
-      const leased = this.#leasedEvicted.get(id)
-      if (leased) {
-        this.#keep(leased)
-        return leased
-      }
-    }
+    if (id === undefined) return undefined
+    const cached = this.#lru.get(id)
+    if (cached) return cached
+    const leased = this.#leasedEvicted.get(id)
+    if (leased) this.#keep(leased)
+    return leased
+  }
+
+  async #entry(key: string): Promise<Entry> {
+    const cached = this.#cached(key)
+    if (cached) return cached
     let pending = this.#inflight.get(key)
     if (!pending) {
       pending = this.#fetch(key).finally(() => this.#inflight.delete(key))

@@ -1,22 +1,24 @@
 import type {
-  DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBPreparedStatement,
   DuckDBResult,
   DuckDBType,
   DuckDBValue,
 } from '@duckdb/node-api'
-import { PayloadTooLarge, QueryTimeout } from '@lakehouse/shared'
+import { PayloadTooLarge } from '@lakehouse/shared'
 import type { ParsedSqlRequest, QueryColumn } from '@lakehouse/shared/contracts/query.ts'
 import { ChunkGate } from './chunk-gate.ts'
-import type { Lease } from './parquet-cache.ts'
+import { GuardCache, type GuardVerdict } from './guard-cache.ts'
 import { ResultMeter } from './result-size.ts'
-import { isInterrupt, noRedaction, type Redactor, toQueryError } from './sql-errors.ts'
-import { checkStatement, prepareChecked } from './statement-guard.ts'
-import type { ViewSet } from './views.ts'
+import { RunGuard } from './run-guard.ts'
+import { noRedaction, type Redactor } from './sql-errors.ts'
+import { prepareChecked } from './statement-guard.ts'
+import type { ViewSet, ViewUse } from './views.ts'
 
-// Runs one user query: views brought up to date, the view files leased, a connection of its own
-// (one DuckDB instance, one connection per concurrent query), the statement guard, a deadline and
+// Runs one user query: the statement guard (its verdict cached by text), then only the views the
+// statement reads brought up to date and their files leased (ADR-021), a connection of its own
+// (one DuckDB instance, one connection per concurrent query), a deadline and
 // cancellation that both interrupt DuckDB, and rows read chunk by chunk up to max_rows, so no format
 // ever holds more than one chunk beyond what it returns. The run owns its connection and lease until
 // its rows are drained or it is closed, whichever comes first.
@@ -31,6 +33,18 @@ export interface QueryLimits {
   maxResultBytes: number
   /** How many result chunks may be fetched at once (query.threads): ChunkGate. */
   concurrentChunks: number
+  /** query.guard_cache_bytes: accepted verdicts of the statement guard kept by SQL text (0: off). */
+  guardCacheBytes: number
+}
+
+/** Where one query's time went before its first row (ms): the per-phase timers of ADR-021. */
+export interface QueryPhases {
+  connect: number
+  guard: number
+  freshness: number
+  lease: number
+  prepare: number
+  execute: number
 }
 
 export interface QueryRun {
@@ -64,6 +78,8 @@ export class QueryEngine {
 
   readonly #redactValue: Redactor
   readonly #onRunEnded: (run: RunEnded) => void
+  readonly #onPhases: (phases: QueryPhases) => void
+  readonly guardCache: GuardCache
 
   constructor(deps: {
     instance: DuckDBInstance
@@ -75,6 +91,8 @@ export class QueryEngine {
     redactValue?: Redactor
     /** Told once per run that started streaming, when it ends (metrics, ADR-019). */
     onRunEnded?: (run: RunEnded) => void
+    /** Told once per run that started streaming, where its time went (metrics, ADR-021). */
+    onPhases?: (phases: QueryPhases) => void
   }) {
     this.#instance = deps.instance
     this.#views = deps.views
@@ -83,6 +101,8 @@ export class QueryEngine {
     this.#redactValue = deps.redactValue ?? noRedaction
     this.#gate = new ChunkGate(deps.limits.concurrentChunks)
     this.#onRunEnded = deps.onRunEnded ?? (() => undefined)
+    this.#onPhases = deps.onPhases ?? (() => undefined)
+    this.guardCache = new GuardCache(deps.limits.guardCacheBytes)
   }
 
   /** Queries whose connection is still open (a cancelled query leaves this count). */
@@ -97,45 +117,90 @@ export class QueryEngine {
     }
     const timeoutMs = Math.min(request.timeout_ms ?? this.#limits.defaultTimeoutMs, this.#limits.maxTimeoutMs)
     const maxRows = Math.min(request.max_rows ?? this.#limits.defaultMaxRows, this.#limits.maxRowsCap)
-    // The statement is checked on its parsed text while the views are brought up to date (one
-    // catalog round trip): neither needs the other until the statement is bound.
+    // The guard first: the tables it finds are the only views brought up to date and leased.
     const connection = await this.#instance.connect()
-    let lease: Lease
-    let extracted: Awaited<ReturnType<typeof checkStatement>>
+    const connected = performance.now()
+    let use: ViewUse
+    let isCurrent: Promise<boolean> | undefined
+    let verdict: GuardVerdict
+    let checked: number
     try {
-      // allSettled, not all: the connection is closed below only once the guard no longer runs on
-      // it (closing a connection under a running call crashes the process: issue 9 item 10).
-      const [refreshed, checked] = await Promise.allSettled([
-        this.#views.refresh(),
-        checkStatement(connection, request.sql, this.#redact),
-      ])
-      if (refreshed.status === 'rejected') throw refreshed.reason
-      if (checked.status === 'rejected') throw checked.reason
-      extracted = checked.value
-      lease = await this.#views.lease()
+      verdict = await this.guardCache.check(connection, request.sql, this.#redact)
+      checked = performance.now()
+      // Views that exist are bound while storage says whether they moved (ADR-021).
+      const optimistic = await this.#views.useOptimistic(verdict.refs)
+      if (optimistic) ({ use, isCurrent } = optimistic)
+      else use = await this.#views.use(verdict.refs, startedAt)
     } catch (err) {
       connection.closeSync()
       throw err
     }
     this.#active += 1
-    const guard = new RunGuard(connection, lease, timeoutMs, signal, () => {
-      this.#active -= 1
-      this.#onRunEnded({ ms: performance.now() - startedAt, isTimedOut: guard.isTimedOut })
-    })
+    // Reads `use` when it closes: a stale optimistic bind replaces it below.
+    const guard = new RunGuard(
+      connection,
+      () => use.release(),
+      timeoutMs,
+      signal,
+      () => {
+        this.#active -= 1
+        this.#onRunEnded({ ms: performance.now() - startedAt, isTimedOut: guard.isTimedOut })
+      },
+    )
     try {
-      const prepared = await prepareChecked(extracted, this.#redact)
+      const leased = performance.now()
+      let prepared = await this.#prepare(verdict.extracted ?? { byText: { connection, sql: request.sql } }, isCurrent)
+      let waited = performance.now()
+      if (isCurrent && !(await isCurrent)) {
+        // A view this query read moved: bind again over the new views.
+        prepared?.destroySync()
+        use.release()
+        waited = performance.now()
+        use = await this.#views.use(verdict.refs, startedAt)
+        prepared = await prepareChecked({ byText: { connection, sql: request.sql } }, this.#redact)
+      }
+      if (!prepared) throw new Error('unreachable: a failed bind of current views was rethrown')
+      const freshness = performance.now() - waited
       if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
+      const preparedAt = performance.now()
       // DuckDB starts producing the first chunk as soon as the stream exists: the permit is held
       // from here until that chunk has been measured.
       const firstPermit = await this.#gate.acquire()
       guard.onClose(firstPermit)
       const result = await prepared.stream()
+      // Bound and running: a view replaced from now on no longer changes what this run reads.
+      use.bound()
+      this.#onPhases({
+        connect: connected - startedAt,
+        guard: checked - connected,
+        freshness: use.freshnessMs + freshness,
+        lease: use.leaseMs,
+        prepare: waited - leased,
+        execute: performance.now() - preparedAt,
+      })
       const run = this.#run(result, maxRows, guard, startedAt, firstPermit)
       guard.handOver()
       return run
     } catch (err) {
       guard.close()
       throw guard.translate(err, this.#redact)
+    }
+  }
+
+  /**
+   * Prepares the checked statement. With an optimistic bind in flight (`isCurrent`), a bind error
+   * is kept until storage answered: over views that moved it is retried, not the caller's error.
+   */
+  async #prepare(
+    source: Parameters<typeof prepareChecked>[0],
+    isCurrent: Promise<boolean> | undefined,
+  ): Promise<DuckDBPreparedStatement | undefined> {
+    try {
+      return await prepareChecked(source, this.#redact)
+    } catch (err) {
+      // Over views that moved, the caller binds again; over current ones the error is the caller's.
+      if (isCurrent && !(await isCurrent)) return undefined
+      throw err
     }
   }
 
@@ -209,80 +274,5 @@ export class QueryEngine {
       redactText: this.#redactValue,
       close: () => guard.close(),
     }
-  }
-}
-
-/** The deadline and the cancellation of one run, and the release of what it holds, exactly once. */
-class RunGuard {
-  readonly #connection: DuckDBConnection
-  readonly #lease: Lease
-  readonly #timer: NodeJS.Timeout
-  readonly #signal: AbortSignal | undefined
-  /** True while start() or the row reader owns the run (and will close it); abort only interrupts then. */
-  streaming = true
-  readonly #onAbort = () => {
-    this.#connection.interrupt()
-    // A run whose rows nobody will ever read (the client left first) is closed here.
-    if (!this.streaming) this.close()
-  }
-  readonly #onClose: () => void
-  readonly #releases: Array<() => void> = []
-  #timedOut = false
-  #closed = false
-
-  constructor(
-    connection: DuckDBConnection,
-    lease: Lease,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-    onClose: () => void,
-  ) {
-    this.#connection = connection
-    this.#lease = lease
-    this.#onClose = onClose
-    this.#signal = signal
-    this.#timer = setTimeout(() => {
-      this.#timedOut = true
-      connection.interrupt()
-    }, timeoutMs)
-    signal?.addEventListener('abort', this.#onAbort, { once: true })
-    if (signal?.aborted) connection.interrupt()
-  }
-
-  get isClosed(): boolean {
-    return this.#closed
-  }
-
-  get isTimedOut(): boolean {
-    return this.#timedOut
-  }
-
-  /** Something else the run holds, released with it (once). */
-  onClose(release: () => void): void {
-    this.#releases.push(release)
-  }
-
-  /** start() is done; until a reader starts, an abort closes the run itself. */
-  handOver(): void {
-    this.streaming = false
-    if (this.#signal?.aborted) this.close()
-  }
-
-  translate(err: unknown, redact: Redactor): Error {
-    if (this.#timedOut && isInterrupt(err)) return new QueryTimeout('the query ran past its timeout_ms and was stopped')
-    return toQueryError(err, redact)
-  }
-
-  close(): void {
-    if (this.#closed) return
-    this.#closed = true
-    clearTimeout(this.#timer)
-    this.#signal?.removeEventListener('abort', this.#onAbort)
-    // Interrupt first: closing a connection whose query is still streaming must not wait on it.
-    this.#connection.interrupt()
-    this.#connection.closeSync()
-    this.#lease.release()
-    for (const release of this.#releases) release()
-    this.#onClose()
   }
 }

@@ -1,10 +1,11 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { DuckDBInstance } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { type Config, dataPath } from '@lakehouse/shared'
+import type { CommitObjects } from './commit-probe.ts'
 import { HTTPFS_MISSING, HttpfsUnavailable, httpfsFiles, redactCreds, s3SecretSql } from './httpfs.ts'
 import { type ObjectSource, ParquetCache } from './parquet-cache.ts'
-import { QueryEngine, type RunEnded } from './query-engine.ts'
+import { QueryEngine, type QueryPhases, type RunEnded } from './query-engine.ts'
 import { isExtensionInstalled, openSandbox } from './sandbox.ts'
 import { createSpillFolder } from './spill-folder.ts'
 import { pathRedactor } from './sql-errors.ts'
@@ -16,9 +17,10 @@ import { type CatalogSource, listTables, type ParquetFiles, type ViewLog, ViewSe
 export interface QueryServiceDeps {
   config: Config
   catalog: CatalogSource
-  objects: ObjectSource
+  objects: ObjectSource & CommitObjects
   log: ViewLog
   onRunEnded?: (run: RunEnded) => void
+  onPhases?: (phases: QueryPhases) => void
 }
 
 export interface QueryService {
@@ -27,6 +29,8 @@ export interface QueryService {
   /** The Parquet cache in mode `cache`; undefined in mode `httpfs`. */
   cache: ParquetCache | undefined
   tables: () => Promise<Awaited<ReturnType<typeof listTables>>>
+  /** DuckDB's own memory by tag (duckdb_memory()), for metrics and /ready. */
+  duckdbMemory: () => Promise<Array<{ tag: string; bytes: number }>>
   close: () => void
 }
 
@@ -51,7 +55,12 @@ async function openAccess(deps: QueryServiceDeps, cacheDir: string): Promise<Acc
       setupStatements: [s3SecretSql(config.storage.s3)],
     }
   }
-  const cache = new ParquetCache({ dir: cacheDir, maxBytes: config.query.cache_max_bytes, source: deps.objects })
+  const cache = new ParquetCache({
+    dir: cacheDir,
+    maxBytes: config.query.cache_max_bytes,
+    source: deps.objects,
+    fetchConcurrency: config.query.fetch_concurrency,
+  })
   return { files: cache, cache, allowed: [`${cacheDir}/`], loadExtensions: [], setupStatements: [] }
 }
 
@@ -67,19 +76,28 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
     spillDirectory: spillDir,
     loadExtensions: access.loadExtensions,
     setupStatements: access.setupStatements,
+    parquetMetadataCache: config.query.parquet_metadata_cache,
+    externalFileCache: config.query.external_file_cache,
   })
   const secrets = [config.storage.s3.access_key_id, config.storage.s3.secret_access_key, config.auth.token]
   // Host paths never leave in an error or a result (ADR-007): the data folders, the spill folder
   // and the daemon user's home (DuckDB's secret and extension folders live there).
   const paths = pathRedactor([spillDir, cacheDir, config.paths.data_dir, homedir()])
   const redact = (message: string) => paths(redactCreds(message, secrets))
-  const views = new ViewSet({ instance, catalog: deps.catalog, files: access.files, log: deps.log })
+  const views = new ViewSet({
+    instance,
+    catalog: deps.catalog,
+    commits: deps.objects,
+    files: access.files,
+    log: deps.log,
+  })
   const engine = new QueryEngine({
     instance,
     views,
     redact,
     redactValue: paths,
     ...(deps.onRunEnded ? { onRunEnded: deps.onRunEnded } : {}),
+    ...(deps.onPhases ? { onPhases: deps.onPhases } : {}),
     limits: {
       defaultTimeoutMs: config.query.default_timeout_ms,
       maxTimeoutMs: config.query.max_timeout_ms,
@@ -89,16 +107,26 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
       maxResultBytes: config.query.max_result_bytes,
       // As many chunks in the making as DuckDB has threads to make them (ADR-007).
       concurrentChunks: config.query.threads,
+      guardCacheBytes: config.query.guard_cache_bytes,
     },
   })
-  const tables = async () => {
-    await views.refresh()
+  const internal = async <T>(read: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
     const connection = await instance.connect()
     try {
-      return await listTables(connection)
+      return await read(connection)
     } finally {
       connection.closeSync()
     }
   }
-  return { engine, views, cache: access.cache, tables, close: () => instance.closeSync() }
+  // The tables route lists every view, so it needs every view (ADR-021): one catalog listing.
+  const tables = async () => {
+    await views.refreshAll()
+    return internal(listTables)
+  }
+  const duckdbMemory = () =>
+    internal(async (connection) => {
+      const reader = await connection.runAndReadAll('SELECT tag, memory_usage_bytes FROM duckdb_memory()')
+      return reader.getRows().map(([tag, bytes]) => ({ tag: String(tag), bytes: Number(bytes) }))
+    })
+  return { engine, views, cache: access.cache, tables, duckdbMemory, close: () => instance.closeSync() }
 }

@@ -20,6 +20,10 @@ export interface SandboxOptions {
   loadExtensions?: string[]
   /** Statements to run before the lock (an S3 secret in httpfs mode). */
   setupStatements?: string[]
+  /** Keep Parquet footers in memory between queries (query.parquet_metadata_cache, ADR-021). */
+  parquetMetadataCache?: boolean
+  /** DuckDB's in-memory copy of file bytes read (query.external_file_cache, ADR-021). */
+  externalFileCache?: boolean
 }
 
 export async function isExtensionInstalled(name: string): Promise<boolean> {
@@ -53,6 +57,9 @@ export async function openSandbox(options: SandboxOptions): Promise<DuckDBInstan
   try {
     for (const name of options.loadExtensions ?? []) await connection.run(`LOAD ${name}`)
     for (const statement of options.setupStatements ?? []) await connection.run(statement)
+    // Settings of the Parquet reader, not instance options: SET before the lock.
+    await connection.run(`SET parquet_metadata_cache = ${options.parquetMetadataCache === true}`)
+    await connection.run(`SET enable_external_file_cache = ${options.externalFileCache !== false}`)
     const folders = options.allowedDirectories.map((dir) => quoteLiteral(dir)).join(', ')
     await connection.run(`SET allowed_directories = [${folders}]`)
     await connection.run('SET enable_external_access = false')

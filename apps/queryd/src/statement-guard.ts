@@ -3,6 +3,7 @@ import { StatementType } from '@duckdb/node-api'
 import { StatementNotAllowed } from '@lakehouse/shared'
 import { assertNoHostPathFunctions } from './host-path-functions.ts'
 import { noRedaction, type Redactor, toQueryError } from './sql-errors.ts'
+import { type TableRefs, tableRefs } from './table-refs.ts'
 
 // The statement allow-list (ADR-007): the part of the sandbox DuckDB settings cannot provide.
 // 1. DuckDB's parser splits the text; exactly one statement is accepted.
@@ -36,17 +37,18 @@ function firstWord(sql: string): string {
 }
 
 /**
- * True when DuckDB parses `sql` as exactly one SELECT tree; binds and executes nothing of it.
- * A SELECT tree that calls a function showing host paths is refused here (host-path-functions.ts).
+ * The tables read when DuckDB parses `sql` as exactly one SELECT tree, undefined when it does not;
+ * binds and executes nothing of it. A SELECT tree that calls a function showing host paths is
+ * refused here (host-path-functions.ts).
  */
-async function isSelectTree(connection: DuckDBConnection, sql: string): Promise<boolean> {
+async function selectTreeRefs(connection: DuckDBConnection, sql: string): Promise<TableRefs | undefined> {
   const check = await connection.prepare('SELECT json_serialize_sql($1::VARCHAR)')
   check.bindVarchar(1, sql)
   const reader = await check.runAndReadAll()
   const parsed = JSON.parse(String(reader.getRows()[0]?.[0])) as { error?: boolean; statements?: unknown[] }
-  if (parsed.error === true || parsed.statements?.length !== 1) return false
+  if (parsed.error === true || parsed.statements?.length !== 1) return undefined
   assertNoHostPathFunctions(parsed.statements)
-  return true
+  return tableRefs(parsed.statements)
 }
 
 async function countStatements(connection: DuckDBConnection, sql: string, redact: Redactor) {
@@ -57,40 +59,53 @@ async function countStatements(connection: DuckDBConnection, sql: string, redact
   }
 }
 
-async function assertParsedAllowed(connection: DuckDBConnection, sql: string): Promise<void> {
-  if (await isSelectTree(connection, sql)) return
+async function assertParsedAllowed(connection: DuckDBConnection, sql: string): Promise<TableRefs> {
+  const refs = await selectTreeRefs(connection, sql)
+  if (refs) return refs
   const inner = sql.replace(EXPLAIN_PREFIX, '')
   if (inner === sql) throw new StatementNotAllowed(`${firstWord(sql)} statements are not allowed: ${ALLOWED}`)
-  if (EXPLAIN_OPTIONS.test(inner) || !(await isSelectTree(connection, inner))) {
+  const innerRefs = EXPLAIN_OPTIONS.test(inner) ? undefined : await selectTreeRefs(connection, inner)
+  if (!innerRefs) {
     throw new StatementNotAllowed('only plain EXPLAIN <select> is allowed (EXPLAIN ANALYZE runs the statement)')
   }
+  return innerRefs
+}
+
+/** A statement that passed steps 1-3, and the tables it reads. */
+export interface CheckedStatement {
+  extracted: ExtractedStatements
+  refs: TableRefs
 }
 
 /**
- * Steps 1-3 on the parsed text alone: nothing is bound, so no view needs to exist yet (queryd runs
- * this while it brings its views up to date). StatementNotAllowed or SqlError otherwise.
+ * Steps 1-3 on the parsed text alone: nothing is bound, so no view needs to exist yet.
+ * StatementNotAllowed or SqlError otherwise. The answer depends on the text and DuckDB's parser
+ * alone, so it may be cached by text (guard-cache.ts).
  */
 export async function checkStatement(
   connection: DuckDBConnection,
   sql: string,
   redact: Redactor = noRedaction,
-): Promise<ExtractedStatements> {
+): Promise<CheckedStatement> {
   const extracted = await countStatements(connection, sql, redact)
   if (extracted.count !== 1) {
     throw new StatementNotAllowed(`exactly one statement per request is allowed, got ${extracted.count}`)
   }
-  await assertParsedAllowed(connection, sql)
-  return extracted
+  return { extracted, refs: await assertParsedAllowed(connection, sql) }
 }
 
-/** Step 4: the checked statement prepared (bound against the views), and its type checked again. */
+/**
+ * Step 4: the checked statement prepared (bound against the views), and its type checked again.
+ * `source` is the statement extracted by steps 1-3, or the connection when steps 1-3 passed on the
+ * same text earlier (a cached verdict: the text holds exactly one statement).
+ */
 export async function prepareChecked(
-  extracted: ExtractedStatements,
+  source: ExtractedStatements | { byText: { connection: DuckDBConnection; sql: string } },
   redact: Redactor = noRedaction,
 ): Promise<DuckDBPreparedStatement> {
   let prepared: DuckDBPreparedStatement
   try {
-    prepared = await extracted.prepare(0)
+    prepared = 'byText' in source ? await source.byText.connection.prepare(source.byText.sql) : await source.prepare(0)
   } catch (err) {
     throw toQueryError(err, redact)
   }
@@ -107,5 +122,5 @@ export async function prepareAllowed(
   sql: string,
   redact: Redactor = noRedaction,
 ): Promise<DuckDBPreparedStatement> {
-  return prepareChecked(await checkStatement(connection, sql, redact), redact)
+  return prepareChecked((await checkStatement(connection, sql, redact)).extracted, redact)
 }

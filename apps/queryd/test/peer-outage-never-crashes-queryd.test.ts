@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // Issue 9 item 10: with catalogd or storaged killed, queries straight to queryd answer 503
 // upstream_unavailable and queryd stays up. The crash it protects against: the view refresh failed
 // fast and its error path closed the DuckDB connection while the statement guard was still running
-// on it (SIGSEGV). A long statement keeps the guard busy long enough for the refresh to fail first.
+// on it (SIGSEGV). A long statement keeps the guard busy. Since ADR-021 a query needs a peer only
+// for a dataset it reads: `moved` is committed before queryd ever saw it, so every query finds a
+// newer commit object in storaged and asks catalogd for its manifest.
 
-const LONG_SQL = `select ${Array.from({ length: 3000 }, (_, i) => `0+0*2 as c${i}`).join(', ')}`
+const LONG_SQL = `select ${Array.from({ length: 3000 }, (_, i) => `0+0*2 as c${i}`).join(', ')} from moved`
 
 for (const peer of ['catalogd', 'storaged'] as const) {
   describe(`a ${peer} outage never crashes queryd`, () => {
@@ -27,6 +29,16 @@ for (const peer of ['catalogd', 'storaged'] as const) {
         env: { ...env, LH_PEERS_STORAGED: storaged.url, LH_PEERS_CATALOGD: catalogd.url },
       })
       daemons.push(queryd, catalogd, storaged)
+      const created = await fetch(`${catalogd.url}/v1/catalog/datasets/moved/commits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          operation: 'create',
+          schema: [{ name: 'a', type: 'BIGINT', nullable: true }],
+          files: [],
+        }),
+      })
+      expect(created.status, await created.text()).toBeLessThan(300)
       victim = peer === 'catalogd' ? catalogd : storaged
     }, 60_000)
     afterAll(async () => {

@@ -35,4 +35,22 @@ export const querySectionSchema = z.strictObject({
     .int()
     .positive()
     .default(8 * 1024 * 1024 * 1024),
+  /** Data files one query downloads at once when they are not cached (ADR-021). */
+  fetch_concurrency: z.number().int().positive().default(8),
+  /** Bytes of accepted statement-guard verdicts kept by SQL text; 0 turns the cache off (ADR-021). */
+  guard_cache_bytes: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(4 * 1024 * 1024),
+  /**
+   * DuckDB's Parquet metadata cache: footers kept between queries. Off: it saved nothing measurable
+   * on one 1M-row file nor on 200 small files (ADR-021, docs/BENCHMARKS.md "Query").
+   */
+  parquet_metadata_cache: z.boolean().default(false),
+  /**
+   * DuckDB's external file cache: a copy in memory of the bytes it read from files. The Parquet
+   * cache is a local folder already in the OS page cache, so it is off by default (ADR-021).
+   */
+  external_file_cache: z.boolean().default(false),
 })
