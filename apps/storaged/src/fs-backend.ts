@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
 import { type FileHandle, mkdir, open, rename, rm, rmdir, unlink } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import {
-  Conflict,
-  InternalError,
-  meterStream,
-  NotFound,
-  PreconditionFailed,
-  STREAM_BUFFER_BYTES,
-} from '@lakehouse/shared'
+import { Conflict, InternalError, meterStream, NotFound, PreconditionFailed } from '@lakehouse/shared'
 import type {
   ByteRange,
   ListResult,
@@ -21,10 +12,12 @@ import type {
   PutCondition,
   RangeSpec,
 } from './backend.ts'
+import { FileHasher } from './file-hasher.ts'
 import { walkKeys } from './fs-listing.ts'
-import { encodeTrailer, readTrailer } from './fs-trailer.ts'
+import { readTrailer } from './fs-trailer.ts'
 import { RESERVED_TOP } from './key.ts'
 import { KeyLock } from './key-lock.ts'
+import { writeObjectFile } from './object-file.ts'
 import { resolveRange } from './range.ts'
 
 // Objects as files under one root folder. A write streams into a temp file on the same filesystem,
@@ -57,6 +50,7 @@ export class FsBackend implements ObjectBackend {
   readonly root: string
   readonly #tmpDir: string
   readonly #lock = new KeyLock()
+  readonly #hasher = new FileHasher()
 
   private constructor(root: string) {
     this.root = resolve(root)
@@ -121,9 +115,13 @@ export class FsBackend implements ObjectBackend {
     await this.#assertCondition(key, condition)
     const tmp = join(this.#tmpDir, randomUUID())
     try {
-      const meter = meterStream(body, maxBytes, { trailer: encodeTrailer })
-      // flush: the file is fsynced before it is closed, so the rename below publishes whole bytes.
-      await pipeline(meter, createWriteStream(tmp, { flags: 'wx', flush: true, highWaterMark: STREAM_BUFFER_BYTES }))
+      const handle = await open(tmp, 'wx')
+      try {
+        // Fsynced before it is closed, so the rename below publishes whole bytes.
+        await writeObjectFile(meterStream(body, maxBytes), handle, tmp, this.#hasher)
+      } finally {
+        await handle.close()
+      }
       return await this.#lock.run(key, async () => {
         await this.#assertCondition(key, condition)
         await this.#renameIntoPlace(tmp, target, key)
@@ -239,5 +237,7 @@ export class FsBackend implements ObjectBackend {
     await fsyncDir(this.#tmpDir)
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.#hasher.close()
+  }
 }
