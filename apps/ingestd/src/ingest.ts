@@ -15,7 +15,7 @@ import { dataFileKey } from '@lakehouse/shared/contracts/catalog-layout.ts'
 import type { IngestAnswer, IngestMode, SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
 import { ulid } from 'ulid'
 import { type CommitPlan, planCommit } from './commit-plan.ts'
-import { describeUpload, type ParquetFile, type UploadSource, writeParquet } from './conversion.ts'
+import { describeUpload, type ParquetFile, stageUpload, type UploadSource, writeParquet } from './conversion.ts'
 import { assertIdempotencyKey, commitKeyOf, fingerprintOf, IdempotencyLedger } from './idempotency.ts'
 import { PhaseClock } from './phase-clock.ts'
 import type { Catalog, ObjectStore } from './ports.ts'
@@ -100,6 +100,9 @@ export class Ingestor {
     assertDeclaredSize(request.declaredLength, this.#limits.maxUploadBytes)
     const workspace = await createWorkspace(this.#limits.tmpDir)
     const clock = new PhaseClock()
+    // The dataset's manifest is fetched while the body arrives and is parsed, not after (ADR-023).
+    const manifest = this.#currentManifest(dataset)
+    manifest.catch(() => undefined)
     try {
       const key = request.idempotencyKey
       const upload = await receiveUpload(request.body, workspace.uploadPath, this.#limits.maxUploadBytes, {
@@ -109,7 +112,11 @@ export class Ingestor {
       const claim = key === undefined ? NO_KEY : await this.#claim(key, { ...request, dataset, format }, upload.sha256)
       if (claim.earlier) return claim.earlier
       const source: UploadSource = { format, path: workspace.uploadPath, csv: request.csv }
-      const answer = await this.#convertAndCommit(dataset, request.mode, source, workspace, claim, clock)
+      const answer = await this.#convertAndCommit(dataset, request.mode, { source, bytes: upload.bytes }, workspace, {
+        idempotency: claim,
+        clock,
+        manifest,
+      })
       if (key !== undefined) await this.#recordQuietly(key, claim.fingerprint, answer)
       const { version, rows_ingested } = answer
       this.#log.info({ dataset, version, rows_ingested, bytes: upload.bytes, ms: clock.ms }, 'ingested')
@@ -134,17 +141,19 @@ export class Ingestor {
   async #convertAndCommit(
     dataset: string,
     mode: IngestMode,
-    source: UploadSource,
+    upload: { source: UploadSource; bytes: number },
     workspace: Workspace,
-    idempotency: KeyClaim,
-    clock: PhaseClock,
+    context: { idempotency: KeyClaim; clock: PhaseClock; manifest: Promise<Manifest | undefined> },
   ): Promise<IngestAnswer> {
+    const { idempotency, clock } = context
     const conn = await this.#engine.connect()
     try {
+      const source = await stageUpload(conn, upload.source, upload.bytes)
       const uploaded = await describeUpload(conn, source)
       clock.mark('describe')
       for (let attempt = 1; ; attempt++) {
-        const current = await this.#currentManifest(dataset)
+        // A retry after a lost race must see the commit that won it: fetched again.
+        const current = await (attempt === 1 ? context.manifest : this.#currentManifest(dataset))
         const plan = planCommit(dataset, mode, current, uploaded, { isRetry: idempotency.isRetry })
         try {
           const { commitKey } = idempotency
