@@ -16,7 +16,12 @@ import { writeStaffingCsv } from '../lib/staffing.ts'
 // LH_BENCH_QUICK=1: 10k and 50k rows. Otherwise 250k and 1M rows (~170 MB).
 
 const QUICK = process.env.LH_BENCH_QUICK === '1'
-const SIZES = QUICK ? [10_000, 50_000] : [250_000, 1_000_000]
+// LH_BENCH_INGEST_ROWS=1000000 (comma-separated) picks the sizes, for measuring one of them.
+const SIZES = process.env.LH_BENCH_INGEST_ROWS
+  ? process.env.LH_BENCH_INGEST_ROWS.split(',').map(Number)
+  : QUICK
+    ? [10_000, 50_000]
+    : [250_000, 1_000_000]
 const REPO = resolve(import.meta.dirname, '../..')
 
 interface Row {
