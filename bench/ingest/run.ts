@@ -91,10 +91,10 @@ async function main(): Promise<void> {
     const env = { LH_PATHS_DATA_DIR: stack.dataDir }
     const peers = stack.peers
     const results: Row[] = []
-    for (const rows of SIZES) {
-      const csv = join(work, `staffing-${rows}.csv`)
+    for (const [run, rows] of SIZES.entries()) {
+      const csv = join(work, `staffing-${run}-${rows}.csv`)
       const bytes = await writeStaffingCsv(csv, rows)
-      const inprocess = await convertInProcess(csv, join(work, `inprocess-${rows}`), work)
+      const inprocess = await convertInProcess(csv, join(work, `inprocess-${run}-${rows}`), work)
       // A fresh ingestd (and gateway) per size: VmHWM is the process's own high-water mark.
       // info level for ingestd: its "ingested" line carries the time of each phase.
       const ingestd = await startDaemon('ingestd', { env: { ...env, ...peers, LH_LOG_LEVEL: 'info' } })
