@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import {
@@ -16,6 +16,7 @@ import type { IngestAnswer, IngestMode, SourceFormat } from '@lakehouse/shared/c
 import { ulid } from 'ulid'
 import { type CommitPlan, planCommit } from './commit-plan.ts'
 import { describeUpload, type ParquetFile, stageUpload, type UploadSource, writeParquet } from './conversion.ts'
+import { EarlyUploader } from './early-upload.ts'
 import { assertIdempotencyKey, commitKeyOf, fingerprintOf, IdempotencyLedger } from './idempotency.ts'
 import { PhaseClock } from './phase-clock.ts'
 import type { Catalog, ObjectStore } from './ports.ts'
@@ -181,16 +182,20 @@ export class Ingestor {
     clock: PhaseClock,
   ): Promise<IngestAnswer> {
     await rm(workspace.outputDir, { recursive: true, force: true })
-    const parquet = await writeParquet(
-      conn,
-      source,
-      uploaded,
-      plan.schema,
-      workspace.outputDir,
-      this.#limits.maxFileBytes,
-    )
+    // Files DuckDB has finished go to storaged while it writes the next one.
+    const uploader = new EarlyUploader(workspace.outputDir, (path) => this.#putDataFile(dataset, path))
+    uploader.start()
+    let parquet: ParquetFile[]
+    try {
+      parquet = await writeParquet(conn, source, uploaded, plan.schema, workspace.outputDir, this.#limits.maxFileBytes)
+    } catch (err) {
+      await this.#dropEarlyUploads(uploader)
+      throw err
+    } finally {
+      await uploader.stop()
+    }
     clock.mark('convert')
-    const files = await this.#uploadFiles(dataset, parquet)
+    const files = await this.#uploadFiles(parquet, uploader)
     clock.mark('store')
     let manifest: Manifest
     try {
@@ -230,19 +235,27 @@ export class Ingestor {
     }
   }
 
-  async #uploadFiles(dataset: string, parquet: readonly ParquetFile[]): Promise<DataFile[]> {
-    const files: DataFile[] = []
+  /** Every file under a new create-only key, in file order; on failure none of them stays. */
+  async #uploadFiles(parquet: readonly ParquetFile[], uploader: EarlyUploader): Promise<DataFile[]> {
     try {
-      for (const file of parquet) {
-        const key = dataFileKey(dataset, ulid())
-        await this.#store.putIfAbsent(key, createReadStream(file.path), { contentLength: file.bytes })
-        files.push({ key, rows: file.rows, bytes: file.bytes })
-      }
+      const keys = await uploader.keysOf(parquet.map((file) => file.path))
+      return parquet.map((file, i) => ({ key: keys[i] as string, rows: file.rows, bytes: file.bytes }))
     } catch (err) {
-      await this.#deleteQuietly(files)
+      await this.#dropEarlyUploads(uploader)
       throw err
     }
-    return files
+  }
+
+  async #putDataFile(dataset: string, path: string): Promise<string> {
+    const key = dataFileKey(dataset, ulid())
+    await this.#store.putIfAbsent(key, createReadStream(path), { contentLength: (await stat(path)).size })
+    return key
+  }
+
+  async #dropEarlyUploads(uploader: EarlyUploader): Promise<void> {
+    await uploader.stop()
+    await uploader.settled()
+    await this.#deleteQuietly(uploader.stored.map((key) => ({ key, rows: 0, bytes: 0 })))
   }
 
   async #currentManifest(dataset: string): Promise<Manifest | undefined> {
