@@ -50,10 +50,20 @@ function inProcess(texts: string[], batch: number): number {
   return texts.length / ((performance.now() - started) / 1000)
 }
 
-async function overHttp(client: EmbedClient, texts: string[], batch: number, isBase64 = false): Promise<number> {
+/** `float`: JSON numbers, asked for raw (every EmbedClient call rides base64 since ADR-023). */
+async function embedAsFloat(http: ServiceClient, texts: string[]): Promise<{ vectors: unknown[] }> {
+  return http.json({ method: 'POST', path: '/v1/embed', json: { texts, encoding: 'float' } })
+}
+
+async function overHttp(
+  client: { embed: EmbedClient; http: ServiceClient },
+  texts: string[],
+  batch: number,
+  isBase64 = false,
+): Promise<number> {
   const started = performance.now()
   for (const part of chunks(texts, batch)) {
-    const answer = isBase64 ? await client.embedFloat32({ texts: part }) : await client.embed({ texts: part })
+    const answer = isBase64 ? await client.embed.embedFloat32({ texts: part }) : await embedAsFloat(client.http, part)
     if (answer.vectors.length !== part.length) throw new Error('short answer')
   }
   return texts.length / ((performance.now() - started) / 1000)
@@ -95,22 +105,24 @@ async function main(): Promise<void> {
     daemon = await startDaemon('embedd', {
       env: { LH_PATHS_DATA_DIR: dataDir, LH_EMBED_CACHE_MAX_ENTRIES: '0', LH_LOG_LEVEL: 'warn' },
     })
-    client = new EmbedClient(new ServiceClient({ service: 'embedd', baseUrl: daemon.url, timeoutMs: 120_000 }))
+    const http = new ServiceClient({ service: 'embedd', baseUrl: daemon.url, timeoutMs: 120_000 })
+    client = new EmbedClient(http)
+    const clients = { embed: client, http }
     // Warm both paths (JIT, connection) on texts not measured.
     inProcess(makeTexts(512, 99), 32)
-    await overHttp(client, makeTexts(512, 98), 32)
+    await overHttp(clients, makeTexts(512, 98), 32)
     const rows: Row[] = []
     for (const [i, batch] of BATCH_SIZES.entries()) {
       const texts = makeTexts(TEXTS_PER_SIZE, i + 1)
       const local = inProcess(texts, batch)
-      const http = await overHttp(client, texts, batch)
-      const packed = await overHttp(client, texts, batch, true)
+      const asFloat = await overHttp(clients, texts, batch)
+      const packed = await overHttp(clients, texts, batch, true)
       rows.push({
         batch,
         texts: texts.length,
         inprocess_texts_per_s: Math.round(local),
-        http_texts_per_s: Math.round(http),
-        ratio: Number((http / local).toFixed(3)),
+        http_texts_per_s: Math.round(asFloat),
+        ratio: Number((asFloat / local).toFixed(3)),
         http_base64_texts_per_s: Math.round(packed),
         base64_ratio: Number((packed / local).toFixed(3)),
       })

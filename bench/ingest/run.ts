@@ -16,7 +16,12 @@ import { writeStaffingCsv } from '../lib/staffing.ts'
 // LH_BENCH_QUICK=1: 10k and 50k rows. Otherwise 250k and 1M rows (~170 MB).
 
 const QUICK = process.env.LH_BENCH_QUICK === '1'
-const SIZES = QUICK ? [10_000, 50_000] : [250_000, 1_000_000]
+// LH_BENCH_INGEST_ROWS=1000000 (comma-separated) picks the sizes, for measuring one of them.
+const SIZES = process.env.LH_BENCH_INGEST_ROWS
+  ? process.env.LH_BENCH_INGEST_ROWS.split(',').map(Number)
+  : QUICK
+    ? [10_000, 50_000]
+    : [250_000, 1_000_000]
 const REPO = resolve(import.meta.dirname, '../..')
 
 interface Row {
@@ -86,10 +91,10 @@ async function main(): Promise<void> {
     const env = { LH_PATHS_DATA_DIR: stack.dataDir }
     const peers = stack.peers
     const results: Row[] = []
-    for (const rows of SIZES) {
-      const csv = join(work, `staffing-${rows}.csv`)
+    for (const [run, rows] of SIZES.entries()) {
+      const csv = join(work, `staffing-${run}-${rows}.csv`)
       const bytes = await writeStaffingCsv(csv, rows)
-      const inprocess = await convertInProcess(csv, join(work, `inprocess-${rows}`), work)
+      const inprocess = await convertInProcess(csv, join(work, `inprocess-${run}-${rows}`), work)
       // A fresh ingestd (and gateway) per size: VmHWM is the process's own high-water mark.
       // info level for ingestd: its "ingested" line carries the time of each phase.
       const ingestd = await startDaemon('ingestd', { env: { ...env, ...peers, LH_LOG_LEVEL: 'info' } })

@@ -56,6 +56,13 @@ async function directRead(path: string): Promise<void> {
   }
 }
 
+/** CPU ms the process's main thread (its event loop) has used so far: load-independent, unlike MB/s. */
+function mainThreadCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the ") " split, in clock ticks (10 ms).
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 function peakRssMb(pid: number): number {
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
   return Math.round(kb / 1024)
@@ -83,14 +90,20 @@ try {
   const dput: number[] = []
   const dget: number[] = []
   const sput: number[] = []
+  const pid = daemon.child.pid as number
+  const cpu = { put: 0, get: 0 }
   for (let rep = 0; rep < LARGE_REPS; rep++) {
+    let before = mainThreadCpuMs(pid)
     put.push(await time(() => client.put(`bench/large-${rep}`, chunks())))
+    cpu.put += mainThreadCpuMs(pid) - before
+    before = mainThreadCpuMs(pid)
     get.push(
       await time(async () => {
         for await (const _ of (await client.getStream(`bench/large-${rep}`)).body) {
         }
       }),
     )
+    cpu.get += mainThreadCpuMs(pid) - before
     const path = join(work, 'direct', `large-${rep}`)
     dput.push(await time(() => directWrite(path, large)))
     dget.push(await time(() => directRead(path)))
@@ -141,7 +154,9 @@ try {
       get_mb_s: Math.round(mbps(best(get))),
       direct_read_mb_s: Math.round(mbps(best(dget))),
       get_ratio: Number((best(dget) / best(get)).toFixed(2)),
-      storaged_peak_rss_mb: peakRssMb(daemon.child.pid as number),
+      storaged_peak_rss_mb: peakRssMb(pid),
+      put_main_thread_cpu_ms: Math.round(cpu.put / LARGE_REPS),
+      get_main_thread_cpu_ms: Math.round(cpu.get / LARGE_REPS),
     },
     small: {
       bytes: SMALL_BYTES,
@@ -166,6 +181,9 @@ try {
   console.log(`| GET | ${l.get_mb_s} | ${l.direct_read_mb_s} | ${l.get_ratio} |`)
   console.log(
     `\nTransport ceiling: a bare node:http server discarding the same PUT takes ${l.http_sink_mb_s} MB/s; storaged's PUT is ${l.put_to_http_sink_ratio} of it.`,
+  )
+  console.log(
+    `\nstoraged's event loop per 64 MiB object (CPU ms of its main thread, 10 ms ticks): PUT ${l.put_main_thread_cpu_ms}, GET ${l.get_main_thread_cpu_ms}`,
   )
   console.log(`\nstoraged peak RSS after ${LARGE_REPS} × 64 MiB: ${l.storaged_peak_rss_mb} MB\n`)
   console.log(`| 4 KiB object (${SMALL_OPS} ops) | storaged p50 ms | storaged p99 ms | direct p50 ms | direct p99 ms |`)

@@ -1,4 +1,4 @@
-import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry, readyDetails } from '@lakehouse/shared'
 import { Embedder } from './embedder.ts'
 import { embedMetrics } from './metrics.ts'
 import { createModels } from './registry.ts'
@@ -25,7 +25,11 @@ export function buildApp(deps: EmbeddDeps): App {
   const app = createServer({
     service: 'embedd',
     config: deps.config,
-    readyChecks: { [`model:${embedder.defaultModel}`]: () => embedder.pingDefault() },
+    readyChecks: {
+      [`model:${embedder.defaultModel}`]: () => embedder.pingDefault(),
+      // Always passes: it shows how full the vector cache is against its byte limit (ADR-023).
+      cache: async () => readyDetails(embedder.cache.figures),
+    },
   })
   app.addHook('onClose', () => embedder.close())
   embedMetrics(metricsRegistry(app), embedder.cache)

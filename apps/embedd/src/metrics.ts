@@ -16,6 +16,14 @@ export function embedMetrics(registry: Registry, cache: VectorCache): void {
     },
   })
   new Gauge({
+    name: 'embed_cache_max_bytes',
+    help: 'The configured byte limit of the cache ([embed] cache_max_bytes; 0 when the cache is off)',
+    registers: [registry],
+    collect() {
+      this.set(cache.maxBytes)
+    },
+  })
+  new Gauge({
     name: 'embed_cache_bytes',
     help: 'Bytes the cache accounts for its vectors',
     registers: [registry],

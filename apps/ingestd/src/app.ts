@@ -1,9 +1,10 @@
 import type { DuckDBInstance } from '@duckdb/node-api'
-import { type App, type Config, createServer, dataPath, metricsRegistry } from '@lakehouse/shared'
+import { type App, type Config, createServer, dataPath, metricsRegistry, readyDetails } from '@lakehouse/shared'
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { openEngine } from './duckdb-engine.ts'
+import { engineMemory } from './engine-memory.ts'
 import { Ingestor } from './ingest.ts'
 import { ingestMetrics } from './metrics.ts'
 import type { Catalog, ObjectStore } from './ports.ts'
@@ -26,10 +27,9 @@ export async function buildApp(deps: IngestdDeps): Promise<App> {
   const peers = new PeerSet()
   const store = peers.use(deps.store, () => storageClient(config))
   const catalog = peers.use(deps.catalog, () => catalogClient(config))
-  const app = createServer({ service: 'ingestd', config, readyChecks: peers.readyChecks() })
   const tmpDir = dataPath(config, config.ingest.tmp_dir, 'tmp', 'ingest')
+  // Before DuckDB opens: its own temp files live in the same folder.
   const removed = await sweepStaleWorkspaces(tmpDir)
-  if (removed > 0) app.log.info({ removed }, 'removed temp folders of interrupted ingests')
   const engine =
     deps.engine ??
     (await openEngine({
@@ -37,6 +37,13 @@ export async function buildApp(deps: IngestdDeps): Promise<App> {
       memoryLimit: config.ingest.duckdb_memory_limit,
       threads: config.ingest.duckdb_threads,
     }))
+  const app = createServer({
+    service: 'ingestd',
+    config,
+    // duckdb always passes: it shows the engine's memory against its configured limit (ADR-023).
+    readyChecks: { ...peers.readyChecks(), duckdb: async () => readyDetails({ ...(await engineMemory(engine)) }) },
+  })
+  if (removed > 0) app.log.info({ removed }, 'removed temp folders of interrupted ingests')
   const ingestor = new Ingestor({
     engine,
     store,
@@ -47,7 +54,7 @@ export async function buildApp(deps: IngestdDeps): Promise<App> {
       maxFileBytes: config.ingest.max_file_bytes,
     },
     log: app.log,
-    onIngested: ingestMetrics(metricsRegistry(app)),
+    onIngested: ingestMetrics(metricsRegistry(app), () => engineMemory(engine)),
   })
   registerIngestRoutes(app, ingestor)
   app.addHook('onClose', async () => {

@@ -16,6 +16,33 @@ export interface UploadSource {
   format: SourceFormat
   path: string
   csv?: CsvOptions
+  /** A table holding the parsed upload (stageUpload), read instead of the file. */
+  table?: string
+}
+
+/**
+ * Uploads up to this size are parsed once into a connection-local temp table, which DESCRIBE and
+ * COPY then read: one sniff and one parse instead of two of each, the larger share of a small
+ * ingest (ADR-023). Larger uploads are read from the file twice, so memory stays DuckDB's
+ * streaming buffers rather than the whole table.
+ */
+export const STAGED_UPLOAD_MAX_BYTES = 16 * 1024 * 1024
+const STAGED_TABLE = 'lh_staged_upload'
+
+/** What reads the upload: its staged table, or the reader of its file. */
+function relationOf(source: UploadSource): string {
+  return source.table ?? readerSql(source.format, source.path, source.csv)
+}
+
+/** `source` staged into a temp table of `conn` when it is small (STAGED_UPLOAD_MAX_BYTES), else as given. */
+export async function stageUpload(conn: DuckDBConnection, source: UploadSource, bytes: number): Promise<UploadSource> {
+  if (bytes > STAGED_UPLOAD_MAX_BYTES) return source
+  try {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_TABLE} AS SELECT * FROM ${relationOf(source)}`)
+  } catch (err) {
+    throw toParseError(err, source)
+  }
+  return { ...source, table: STAGED_TABLE }
 }
 
 export interface ParquetFile {
@@ -65,15 +92,14 @@ async function assertNotRagged(conn: DuckDBConnection, source: UploadSource, sch
 /** Blank lines only: the sniffer makes one nameless column of it. Refused like the 0-byte body. */
 async function assertNotBlank(conn: DuckDBConnection, source: UploadSource, schema: SchemaField[]): Promise<void> {
   if (source.format !== 'csv' || schema.length !== 1 || schema[0]?.name !== 'column0') return
-  const reader = readerSql(source.format, source.path, source.csv)
-  const count = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${reader} WHERE column0 IS NOT NULL`)
+  const count = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${relationOf(source)} WHERE column0 IS NOT NULL`)
   if (Number(count.getRows()[0]?.[0]) === 0)
     throw new ParseError('the upload is empty (blank lines only): nothing to ingest')
 }
 
 export async function describeUpload(conn: DuckDBConnection, source: UploadSource): Promise<SchemaField[]> {
   try {
-    const schema = await describe(conn, readerSql(source.format, source.path, source.csv))
+    const schema = await describe(conn, relationOf(source))
     await assertNotRagged(conn, source, schema)
     await assertNotBlank(conn, source, schema)
     return schema
@@ -98,14 +124,15 @@ export async function writeParquet(
     const column = quoteIdent(f.name)
     return uploadedType.get(f.name) === f.type ? column : `CAST(${column} AS ${widenedType(f.type)}) AS ${column}`
   })
-  const reader = readerSql(source.format, source.path, source.csv)
+  const reader = relationOf(source)
   const copy = `COPY (SELECT ${select.join(', ')} FROM ${reader}) TO ${quoteLiteral(outputDir)} (${parquetCopyOptions(maxFileBytes)})`
+  let written: number
   try {
-    await conn.run(copy)
+    written = Number((await conn.runAndReadAll(copy)).getRows()[0]?.[0] ?? 0)
   } catch (err) {
     throw toParseError(err, source)
   }
-  return listParquetFiles(conn, outputDir)
+  return listParquetFiles(conn, outputDir, written)
 }
 
 const WIDENED_TYPES = new Set(['SMALLINT', 'INTEGER', 'BIGINT', 'DOUBLE'])
@@ -115,12 +142,17 @@ function widenedType(type: string): string {
   return type
 }
 
-async function listParquetFiles(conn: DuckDBConnection, outputDir: string): Promise<ParquetFile[]> {
+/** The files COPY wrote, in order, with their rows: COPY's own count when it wrote one file. */
+async function listParquetFiles(conn: DuckDBConnection, outputDir: string, written: number): Promise<ParquetFile[]> {
   const names = (await readdir(outputDir)).filter((n) => n.endsWith('.parquet'))
   names.sort((a, b) => fileIndex(a) - fileIndex(b))
   const files: ParquetFile[] = []
   for (const name of names) {
     const path = join(outputDir, name)
+    if (names.length === 1) {
+      files.push({ path, rows: written, bytes: (await stat(path)).size })
+      break
+    }
     const meta = await conn.runAndReadAll(
       `SELECT num_rows::BIGINT AS rows FROM parquet_file_metadata(${quoteLiteral(path)})`,
     )

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import {
@@ -15,7 +15,8 @@ import { dataFileKey } from '@lakehouse/shared/contracts/catalog-layout.ts'
 import type { IngestAnswer, IngestMode, SourceFormat } from '@lakehouse/shared/contracts/ingest.ts'
 import { ulid } from 'ulid'
 import { type CommitPlan, planCommit } from './commit-plan.ts'
-import { describeUpload, type ParquetFile, type UploadSource, writeParquet } from './conversion.ts'
+import { describeUpload, type ParquetFile, stageUpload, type UploadSource, writeParquet } from './conversion.ts'
+import { EarlyUploader } from './early-upload.ts'
 import { assertIdempotencyKey, commitKeyOf, fingerprintOf, IdempotencyLedger } from './idempotency.ts'
 import { PhaseClock } from './phase-clock.ts'
 import type { Catalog, ObjectStore } from './ports.ts'
@@ -100,6 +101,9 @@ export class Ingestor {
     assertDeclaredSize(request.declaredLength, this.#limits.maxUploadBytes)
     const workspace = await createWorkspace(this.#limits.tmpDir)
     const clock = new PhaseClock()
+    // The dataset's manifest is fetched while the body arrives and is parsed, not after (ADR-023).
+    const manifest = this.#currentManifest(dataset)
+    manifest.catch(() => undefined)
     try {
       const key = request.idempotencyKey
       const upload = await receiveUpload(request.body, workspace.uploadPath, this.#limits.maxUploadBytes, {
@@ -109,7 +113,11 @@ export class Ingestor {
       const claim = key === undefined ? NO_KEY : await this.#claim(key, { ...request, dataset, format }, upload.sha256)
       if (claim.earlier) return claim.earlier
       const source: UploadSource = { format, path: workspace.uploadPath, csv: request.csv }
-      const answer = await this.#convertAndCommit(dataset, request.mode, source, workspace, claim, clock)
+      const answer = await this.#convertAndCommit(dataset, request.mode, { source, bytes: upload.bytes }, workspace, {
+        idempotency: claim,
+        clock,
+        manifest,
+      })
       if (key !== undefined) await this.#recordQuietly(key, claim.fingerprint, answer)
       const { version, rows_ingested } = answer
       this.#log.info({ dataset, version, rows_ingested, bytes: upload.bytes, ms: clock.ms }, 'ingested')
@@ -134,17 +142,19 @@ export class Ingestor {
   async #convertAndCommit(
     dataset: string,
     mode: IngestMode,
-    source: UploadSource,
+    upload: { source: UploadSource; bytes: number },
     workspace: Workspace,
-    idempotency: KeyClaim,
-    clock: PhaseClock,
+    context: { idempotency: KeyClaim; clock: PhaseClock; manifest: Promise<Manifest | undefined> },
   ): Promise<IngestAnswer> {
+    const { idempotency, clock } = context
     const conn = await this.#engine.connect()
     try {
+      const source = await stageUpload(conn, upload.source, upload.bytes)
       const uploaded = await describeUpload(conn, source)
       clock.mark('describe')
       for (let attempt = 1; ; attempt++) {
-        const current = await this.#currentManifest(dataset)
+        // A retry after a lost race must see the commit that won it: fetched again.
+        const current = await (attempt === 1 ? context.manifest : this.#currentManifest(dataset))
         const plan = planCommit(dataset, mode, current, uploaded, { isRetry: idempotency.isRetry })
         try {
           const { commitKey } = idempotency
@@ -172,16 +182,20 @@ export class Ingestor {
     clock: PhaseClock,
   ): Promise<IngestAnswer> {
     await rm(workspace.outputDir, { recursive: true, force: true })
-    const parquet = await writeParquet(
-      conn,
-      source,
-      uploaded,
-      plan.schema,
-      workspace.outputDir,
-      this.#limits.maxFileBytes,
-    )
+    // Files DuckDB has finished go to storaged while it writes the next one.
+    const uploader = new EarlyUploader(workspace.outputDir, (path) => this.#putDataFile(dataset, path))
+    uploader.start()
+    let parquet: ParquetFile[]
+    try {
+      parquet = await writeParquet(conn, source, uploaded, plan.schema, workspace.outputDir, this.#limits.maxFileBytes)
+    } catch (err) {
+      await this.#dropEarlyUploads(uploader)
+      throw err
+    } finally {
+      await uploader.stop()
+    }
     clock.mark('convert')
-    const files = await this.#uploadFiles(dataset, parquet)
+    const files = await this.#uploadFiles(parquet, uploader)
     clock.mark('store')
     let manifest: Manifest
     try {
@@ -221,19 +235,27 @@ export class Ingestor {
     }
   }
 
-  async #uploadFiles(dataset: string, parquet: readonly ParquetFile[]): Promise<DataFile[]> {
-    const files: DataFile[] = []
+  /** Every file under a new create-only key, in file order; on failure none of them stays. */
+  async #uploadFiles(parquet: readonly ParquetFile[], uploader: EarlyUploader): Promise<DataFile[]> {
     try {
-      for (const file of parquet) {
-        const key = dataFileKey(dataset, ulid())
-        await this.#store.putIfAbsent(key, createReadStream(file.path), { contentLength: file.bytes })
-        files.push({ key, rows: file.rows, bytes: file.bytes })
-      }
+      const keys = await uploader.keysOf(parquet.map((file) => file.path))
+      return parquet.map((file, i) => ({ key: keys[i] as string, rows: file.rows, bytes: file.bytes }))
     } catch (err) {
-      await this.#deleteQuietly(files)
+      await this.#dropEarlyUploads(uploader)
       throw err
     }
-    return files
+  }
+
+  async #putDataFile(dataset: string, path: string): Promise<string> {
+    const key = dataFileKey(dataset, ulid())
+    await this.#store.putIfAbsent(key, createReadStream(path), { contentLength: (await stat(path)).size })
+    return key
+  }
+
+  async #dropEarlyUploads(uploader: EarlyUploader): Promise<void> {
+    await uploader.stop()
+    await uploader.settled()
+    await this.#deleteQuietly(uploader.stored.map((key) => ({ key, rows: 0, bytes: 0 })))
   }
 
   async #currentManifest(dataset: string): Promise<Manifest | undefined> {

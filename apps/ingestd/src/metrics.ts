@@ -1,10 +1,19 @@
-import { Counter, DURATION_BUCKETS_S, Histogram, type Registry } from '@lakehouse/shared/metrics.ts'
+import { Counter, DURATION_BUCKETS_S, Gauge, Histogram, type Registry } from '@lakehouse/shared/metrics.ts'
+import type { EngineMemory } from './engine-memory.ts'
 import type { IngestDone } from './ingest.ts'
 
 // ingestd's own figures (ADR-019): rows and upload bytes committed, and where each ingest's time
 // went by phase (receive, describe, convert, store, commit: the PhaseClock's names, a fixed set).
 
-export function ingestMetrics(registry: Registry): (done: IngestDone) => void {
+export function ingestMetrics(registry: Registry, memory: () => Promise<EngineMemory>): (done: IngestDone) => void {
+  new Gauge({
+    name: 'ingest_duckdb_memory_bytes',
+    help: "Bytes DuckDB's buffers hold (bounded by ingest.duckdb_memory_limit; more spills to disk)",
+    registers: [registry],
+    async collect() {
+      this.set((await memory()).used_bytes)
+    },
+  })
   const ingests = new Counter({ name: 'ingest_total', help: 'Ingests that committed', registers: [registry] })
   const rows = new Counter({ name: 'ingest_rows_total', help: 'Rows committed by ingests', registers: [registry] })
   const bytes = new Counter({

@@ -4,12 +4,13 @@ import {
   decodeFloat32Base64,
   EmbedModelList,
   type EmbedRequest,
-  FloatEmbedResponse,
+  type FloatEmbedResponse,
 } from '../contracts/embed.ts'
 import { serviceClient } from '../http-client.ts'
 import { PeerClient } from './peer-client.ts'
 
-// The client of embedd (DESIGN §5 "embed") for vectord and observerd. Vectors come back as plain
+// The client of embedd (DESIGN §5 "embed") for vectord, observerd and pathway; both methods ask for
+// base64 on the wire (ADR-023). Vectors come back as plain
 // number arrays of float32 values, `dim` long each, unit length for the hashing models. Embedding
 // is idempotent, but nothing here retries (ServiceClient's rule): the caller decides.
 
@@ -25,8 +26,16 @@ export interface Float32EmbedResponse {
 }
 
 export class EmbedClient extends PeerClient {
-  embed(request: EmbedClientRequest): Promise<FloatEmbedResponse> {
-    return this.parsed(FloatEmbedResponse, { method: 'POST', path: '/v1/embed', json: request })
+  /** Vectors as number arrays; they travel as base64 float32 bytes all the same (a quarter of the
+   * JSON, no number formatting or parsing on either side), as every caller's do (ADR-023). */
+  async embed(request: EmbedClientRequest): Promise<FloatEmbedResponse> {
+    const answer = await this.embedFloat32(request)
+    return {
+      model: answer.model,
+      dim: answer.dim,
+      encoding: 'float',
+      vectors: answer.vectors.map((v) => Array.from(v)),
+    }
   }
 
   /** The same vectors as Float32Arrays, sent as base64 float32 bytes: the fast path for indexes. */

@@ -62,8 +62,13 @@ export function encodeFloat32Base64(vector: Float32Array): string {
 /** base64 of float32 little-endian bytes -> Float32Array (copied, so it is aligned and owned). */
 export function decodeFloat32Base64(text: string): Float32Array {
   const bytes = Buffer.from(text, 'base64')
+  const out = new Float32Array(bytes.byteLength >> 2)
+  if (os.endianness() === 'LE') {
+    // One copy of the bytes as they are: the wire order is the platform's.
+    new Uint8Array(out.buffer).set(bytes.subarray(0, out.byteLength))
+    return out
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const out = new Float32Array(bytes.byteLength / 4)
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true)
   return out
 }
