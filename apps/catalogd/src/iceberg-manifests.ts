@@ -14,8 +14,12 @@ import type { IcebergSchema } from './iceberg-types.ts'
 // lists it with the previous snapshot's manifests, unchanged; a snapshot that removes files, or
 // whose list would pass MAX_MANIFESTS, writes one manifest of the whole live set instead.
 
-/** Manifests one snapshot lists at most; past it they are merged into one (Iceberg merges at 100 too). */
-export const MAX_MANIFESTS = 100
+/**
+ * Manifests one snapshot lists at most; past it they are merged into one. Iceberg's default is 100;
+ * 32 keeps the list small (~80 bytes an entry) while a merge, which rewrites every live file's
+ * entry, comes once per 32 appends (issue 18 measurements in ADR-016).
+ */
+export const MAX_MANIFESTS = 32
 
 export const STATUS_EXISTING = 0
 export const STATUS_ADDED = 1

@@ -20,8 +20,12 @@ import { FieldIds, type IcebergSchema, nameMapping, unmappedColumn } from './ice
 // are shared between snapshots (iceberg-manifests.ts) and the table metadata keeps the last
 // SNAPSHOTS_KEPT snapshots, as an engine's snapshot expiry would.
 
-/** Snapshots (and metadata-log entries) v<N>.metadata.json keeps; older ones are expired. */
-export const SNAPSHOTS_KEPT = 100
+/**
+ * Snapshots (and metadata-log entries) v<N>.metadata.json keeps; older ones are expired, as an
+ * engine's expire_snapshots(retain_last) does. Each costs ~700 bytes in every later metadata file;
+ * older snapshots stay readable through their own v<N>.metadata.json, which is never removed.
+ */
+export const SNAPSHOTS_KEPT = 10
 
 export interface IcebergObject {
   key: string
