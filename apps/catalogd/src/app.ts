@@ -5,7 +5,7 @@ import { Catalog } from './catalog.ts'
 import { Compactor } from './compaction/compactor.ts'
 import { compactionMetrics } from './compaction/metrics.ts'
 import type { CompactionStorage } from './compaction/transfer.ts'
-import { IcebergWriter } from './iceberg-writer.ts'
+import { IcebergWriter, icebergVersions } from './iceberg-writer.ts'
 import { catalogMetrics } from './metrics.ts'
 import { registerCompactRoute } from './routes/compact.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
@@ -48,6 +48,7 @@ export function buildApp(deps: CatalogdDeps): App {
   iceberg = new IcebergWriter({
     storage,
     history: (name) => catalog.history(name),
+    ...icebergVersions(catalog),
     warehouse: icebergWarehouse(config),
     onError: (name, err) => app.log.warn({ dataset: name, err }, 'iceberg metadata not written'),
   })

@@ -3,7 +3,8 @@
 // may be deleted and rebuilt at any time.
 //   iceberg/<name>/metadata/v<N>.metadata.json     table metadata as of catalog version N
 //   iceberg/<name>/metadata/snap-<N:10>.avro       manifest list of snapshot N
-//   iceberg/<name>/metadata/manifest-<N:10>.avro   the one manifest of snapshot N (every live file)
+//   iceberg/<name>/metadata/manifest-<N:10>.avro   the manifest snapshot N wrote: its added files, or
+//                                                  the live set after a removal or a merge (issue 18)
 
 const pad = (n: number) => String(n).padStart(10, '0')
 

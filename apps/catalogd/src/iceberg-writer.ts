@@ -1,7 +1,8 @@
-import { PreconditionFailed } from '@lakehouse/shared'
+import { NotFound, PreconditionFailed } from '@lakehouse/shared'
 import type { Manifest } from '@lakehouse/shared/contracts/catalog.ts'
+import type { Catalog } from './catalog.ts'
 import { icebergMetadataKey } from './iceberg-layout.ts'
-import { deriveIceberg, Unrepresentable, type VersionObjects } from './iceberg-metadata.ts'
+import { IcebergTable, Unrepresentable, type VersionObjects } from './iceberg-metadata.ts'
 import type { CatalogStorage } from './storage-port.ts'
 
 // Writes the derived Iceberg metadata (ADR-016): for every catalog version that lacks its
@@ -9,19 +10,27 @@ import type { CatalogStorage } from './storage-port.ts'
 // means the version is complete). A commit never waits for this: commits schedule a background
 // pass, and the REST catalog runs one (awaited) before it answers for a table. A lost create-only
 // race is success: the other writer derived the same bytes.
+//
+// Incremental (issue 18): each dataset's IcebergTable is kept in memory as of the last version
+// this process wrote, so a pass reads only the new versions' manifests. A cold start (or a pass
+// that failed half-way) rebuilds it by one replay of the history.
 
 export interface IcebergWriterDeps {
   storage: CatalogStorage
-  /** Every committed version of a dataset, oldest first. */
+  /** Every committed version of a dataset, oldest first (a cold start's one replay). */
   history: (name: string) => Promise<Manifest[]>
+  /** The latest version number, a delete's tombstone included; 0 when the dataset never existed. */
+  latest: (name: string) => Promise<number>
+  /** One version's manifest, a tombstone included. */
+  manifest: (name: string, version: number) => Promise<Manifest>
   warehouse: string
   onError: (name: string, err: unknown) => void
 }
 
 export class IcebergWriter {
   readonly #deps: IcebergWriterDeps
-  /** Highest version known written per dataset: metadata is immutable, so this never goes stale. */
-  readonly #done = new Map<string, number>()
+  /** Per dataset, the table state as of the highest version known written (metadata is immutable). */
+  readonly #tables = new Map<string, IcebergTable>()
   /** One pass per dataset at a time; a request during a pass waits for it, then runs its own. */
   readonly #running = new Map<string, Promise<number>>()
 
@@ -56,26 +65,51 @@ export class IcebergWriter {
   }
 
   async #pass(name: string): Promise<number> {
-    const history = await this.#deps.history(name)
-    const latest = history.at(-1)?.version ?? 0
-    const done = this.#done.get(name) ?? 0
-    if (latest <= done) return latest
-    const pending: VersionObjects[] = []
-    let refused: unknown
     try {
-      deriveIceberg(history, this.#deps.warehouse, (objects) => pending.push(objects), done + 1)
+      const table = this.#tables.get(name)
+      return table ? await this.#advance(name, table) : await this.#coldStart(name)
     } catch (err) {
-      if (!(err instanceof Unrepresentable)) throw err
-      refused = err
+      // The state may be ahead of what was written: the next pass replays instead. An
+      // unrepresentable version left it unchanged, every version below written: kept.
+      if (!(err instanceof Unrepresentable)) this.#tables.delete(name)
+      throw err
     }
-    for (const { version, objects } of pending) {
-      if (!(await this.#deps.storage.head(icebergMetadataKey(name, version)))) {
-        for (const object of objects) await this.#create(object.key, object.body)
-      }
-      this.#done.set(name, version)
+  }
+
+  /** Versions table.version+1..latest, each read by its number and written unless already there. */
+  async #advance(name: string, table: IcebergTable): Promise<number> {
+    const latest = await this.#deps.latest(name)
+    while (table.version < latest) {
+      const objects = table.apply(await this.#deps.manifest(name, table.version + 1))
+      await this.#write(name, objects)
     }
-    if (refused) throw refused
     return latest
+  }
+
+  /**
+   * One replay of the history. Written versions are found from the latest down: a pass writes
+   * versions in order and only after the ones below exist, so the first one present closes the gap.
+   */
+  async #coldStart(name: string): Promise<number> {
+    const history = await this.#deps.history(name)
+    const first = history[0]
+    const latest = history.at(-1)?.version ?? 0
+    if (!first) return latest
+    let written = latest
+    while (written > 0 && !(await this.#deps.storage.head(icebergMetadataKey(name, written)))) written--
+    const table = new IcebergTable(first, this.#deps.warehouse)
+    this.#tables.set(name, table)
+    for (const manifest of history) {
+      const encode = manifest.version > written
+      const objects = table.apply(manifest, encode)
+      if (encode) await this.#write(name, objects)
+    }
+    return latest
+  }
+
+  async #write(name: string, { version, objects }: VersionObjects): Promise<void> {
+    if (await this.#deps.storage.head(icebergMetadataKey(name, version))) return
+    for (const object of objects) await this.#create(object.key, object.body)
   }
 
   async #create(key: string, body: Buffer): Promise<void> {
@@ -84,5 +118,32 @@ export class IcebergWriter {
     } catch (err) {
       if (!(err instanceof PreconditionFailed)) throw err
     }
+  }
+}
+
+/**
+ * `latest` and `manifest` over the catalog's API, which answers NotFound for a tombstone: only
+ * then (a delete, rare) is the history read to find it.
+ */
+export function icebergVersions(catalog: Catalog): Pick<IcebergWriterDeps, 'latest' | 'manifest'> {
+  const tombstone = async (name: string, err: unknown, version?: number): Promise<Manifest> => {
+    if (!(err instanceof NotFound)) throw err
+    const history = await catalog.history(name)
+    const found = version === undefined ? history.at(-1) : history.find((m) => m.version === version)
+    if (!found) throw err
+    return found
+  }
+  return {
+    latest: async (name) => {
+      const latest = await catalog.getManifest(name).catch((err: unknown) =>
+        tombstone(name, err).catch((missing: unknown) => {
+          if (missing instanceof NotFound) return undefined
+          throw missing
+        }),
+      )
+      return latest?.version ?? 0
+    },
+    manifest: (name, version) =>
+      catalog.getManifest(name, version).catch((err: unknown) => tombstone(name, err, version)),
   }
 }

@@ -135,31 +135,42 @@ describe('iceberg metadata', () => {
     ])
   })
 
-  it('writes manifests and manifest lists that decode with the spec schemas', async () => {
-    const v2 = derive()[1] as VersionObjects
+  it('writes manifests and manifest lists that decode with the spec schemas; an append reuses the manifests before it', async () => {
+    const [v1, v2, v3] = derive() as [VersionObjects, VersionObjects, VersionObjects]
+    const [firstManifest] = v1.objects
     const [manifestObject, listObject] = v2.objects
     const entries = await decode(manifestObject?.body as Buffer, MANIFEST_ENTRY_SCHEMA)
     expect(entries.meta['format-version']).toBe('2')
-    expect(
-      entries.records.map((r) => {
+    const statuses = (records: unknown[]) =>
+      records.map((r) => {
         const e = r as { status: number; data_file: { file_path: string; record_count: number } }
         return [e.status, e.data_file.file_path, e.data_file.record_count]
-      }),
-    ).toEqual([
-      [0, `${WAREHOUSE}/${a.key}`, 3],
-      [1, `${WAREHOUSE}/${b.key}`, 4],
-    ])
+      })
+    // Issue 18: the append's manifest holds only what it added; version 1's manifest is listed as it is.
+    expect(statuses(entries.records)).toEqual([[1, `${WAREHOUSE}/${b.key}`, 4]])
     const list = await decode(listObject?.body as Buffer, MANIFEST_FILE_SCHEMA)
     expect(list.records).toMatchObject([
+      {
+        manifest_path: `${WAREHOUSE}/${firstManifest?.key}`,
+        manifest_length: firstManifest?.body.length,
+        sequence_number: 1,
+        added_files_count: 1,
+      },
       {
         manifest_path: `${WAREHOUSE}/${manifestObject?.key}`,
         manifest_length: manifestObject?.body.length,
         sequence_number: 2,
-        min_sequence_number: 1,
+        min_sequence_number: 2,
         added_files_count: 1,
-        existing_files_count: 1,
+        existing_files_count: 0,
       },
     ])
+    // A replace removes files: one fresh manifest of the live set, listed alone.
+    const [replaced, replacedList] = v3.objects
+    expect(statuses((await decode(replaced?.body as Buffer, MANIFEST_ENTRY_SCHEMA)).records)).toEqual([
+      [1, `${WAREHOUSE}/${c.key}`, 5],
+    ])
+    expect((await decode(replacedList?.body as Buffer, MANIFEST_FILE_SCHEMA)).records).toHaveLength(1)
   })
 
   it('is written create-only after commits, and the REST catalog answers from what is stored', async () => {
