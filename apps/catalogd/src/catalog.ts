@@ -1,7 +1,9 @@
 import { assertValidName, NotFound } from '@lakehouse/shared'
 import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakehouse/shared/contracts/catalog.ts'
 import pMap from 'p-map'
+import type { CacheBytes } from './catalog-cache.ts'
 import { type CommitDeps, commitManifest, deleteDataset } from './commit.ts'
+import { addedFiles } from './commit-entry.ts'
 import { IdempotencyIndex } from './idempotency.ts'
 import { ManifestStore } from './manifest-store.ts'
 import type { CatalogStorage } from './storage-port.ts'
@@ -12,7 +14,10 @@ import type { CatalogStorage } from './storage-port.ts'
 
 export interface CatalogOptions {
   maxCommitAttempts: number
-  manifestCacheEntries: number
+  /** Bytes of manifests and stored versions kept in memory (ADR-020). */
+  cacheBytes: number
+  /** A full-state checkpoint after every this many versions (ADR-020). */
+  checkpointInterval: number
   now?: () => string
   /** Told after every commit that took (the Iceberg writer's background pass, ADR-016); never awaited. */
   onCommit?: (name: string) => void
@@ -33,9 +38,12 @@ export class Catalog {
   readonly #onCommit: (name: string) => void
 
   constructor(storage: CatalogStorage, options: CatalogOptions) {
-    this.#store = new ManifestStore(storage, options.manifestCacheEntries)
+    this.#store = new ManifestStore(storage, {
+      cacheBytes: options.cacheBytes,
+      checkpointInterval: options.checkpointInterval,
+    })
     this.#onCommit = options.onCommit ?? (() => undefined)
-    const idempotency = new IdempotencyIndex(storage, this.#store)
+    const idempotency = new IdempotencyIndex(storage)
     this.#commit = {
       storage,
       store: this.#store,
@@ -78,9 +86,10 @@ export class Catalog {
     assertValidName(name, 'dataset name')
     const numbers = await this.#store.versions(name)
     if (numbers.length === 0) throw new NotFound(`dataset ${name} does not exist`)
-    const manifests = await readAll(numbers, (version) => this.#store.read(name, version))
-    const versions = manifests
-      .filter((m): m is Manifest => m !== undefined)
+    // The stored objects carry the header; no version's file list is rebuilt for this.
+    const stored = await readAll(numbers, (version) => this.#store.stored(name, version))
+    const versions = stored
+      .filter((m) => m !== undefined)
       .map((m) => ({
         version: m.version,
         operation: m.operation,
@@ -104,10 +113,50 @@ export class Catalog {
     return tombstone
   }
 
-  /** Every committed version of `name`, oldest first (vacuum reads them all). */
+  /**
+   * Every committed version of `name`, oldest first (the Iceberg writer derives from it). Rebuilt
+   * by replay: the file lists share their DataFile objects, but the whole history is in memory
+   * while the caller holds it.
+   */
   async history(name: string): Promise<Manifest[]> {
-    const numbers = await this.#store.versions(name)
-    const manifests = await readAll(numbers, (version) => this.#store.read(name, version))
-    return manifests.filter((m): m is Manifest => m !== undefined)
+    const latest = (await this.#store.versions(name)).at(-1) ?? 0
+    const manifests: Manifest[] = []
+    for await (const manifest of this.#store.walk(name, 1, latest)) manifests.push(manifest)
+    return manifests
+  }
+
+  /**
+   * Data files vacuum must keep for `name` (ADR-020): those of every version that was the latest
+   * at some moment after `cutoffMs` — the latest itself, and each version superseded after the
+   * cutoff — so a reader that started within the grace period still finds its files.
+   */
+  async retainedFiles(name: string, cutoffMs: number): Promise<Set<string>> {
+    const latest = await this.#store.latestVersion(name)
+    // The oldest retained version: the newest one committed before the cutoff (it was still the
+    // latest at the cutoff), or version 1 when the whole history is younger.
+    let oldest = latest
+    while (oldest > 1) {
+      const stored = await this.#store.stored(name, oldest)
+      if (stored && Date.parse(stored.committed_at) < cutoffMs) break
+      oldest--
+    }
+    const keys = new Set<string>()
+    if (latest === 0) return keys
+    const first = await this.#store.read(name, oldest)
+    for (const file of first?.files ?? []) keys.add(file.key)
+    for (let version = oldest + 1; version <= latest; version++) {
+      const stored = await this.#store.stored(name, version)
+      for (const file of stored ? addedFiles(stored) : []) keys.add(file.key)
+    }
+    return keys
+  }
+
+  cacheBytes(): CacheBytes & { idempotency: number } {
+    return { ...this.#store.cacheBytes(), idempotency: this.#commit.idempotency.cacheBytes() }
+  }
+
+  /** Waits for the writes a commit leaves behind its acknowledgement (checkpoints, index entries). */
+  async settle(): Promise<void> {
+    await Promise.all([this.#store.settle(), this.#commit.idempotency.settle()])
   }
 }
