@@ -73,6 +73,7 @@ export class ManifestStore {
     let start = kept && kept.version < version ? kept : undefined
     const checkpoint = await this.#checkpointBelow(name, version, start?.version ?? 0)
     if (checkpoint.manifest) start = checkpoint.manifest
+    if (start?.version === version) return this.#remember(start)
     const from = (start?.version ?? 0) + 1
     const middle = await this.#storedRange(name, from, version - 1)
     let state = start
