@@ -77,12 +77,23 @@ function sameList(a: readonly DataFile[], b: readonly DataFile[]): boolean {
   return a.length === b.length && a.every((file, i) => sameFile(b[i], file))
 }
 
+/** `longer` starts with exactly the objects of `list` (identity, so it costs a pointer compare per file). */
+function isExtension(list: readonly DataFile[], longer: readonly DataFile[]): boolean {
+  if (longer.length <= list.length) return false
+  for (let i = 0; i < list.length; i++) if (list[i] !== longer[i]) return false
+  return true
+}
+
 /**
  * The entry that stores `next` on top of `base` (its version - 1). A change when it is smaller
  * than the whole list and replays to exactly next's list (order included); a reset otherwise.
  */
 export function entryOf(base: Manifest | undefined, next: Manifest): CommitEntry {
   const header = headerOf(next)
+  if (base && base.version === next.version - 1 && isExtension(base.files, next.files)) {
+    // The common case (an append): next's list is base's, the same objects, then more.
+    return { format: ENTRY_FORMAT, ...header, reset: false, added: next.files.slice(base.files.length), removed: [] }
+  }
   if (base && base.version === next.version - 1) {
     const nextByKey = new Map(next.files.map((f) => [f.key, f]))
     const removed = base.files.filter((f) => !sameFile(nextByKey.get(f.key), f)).map((f) => f.key)
