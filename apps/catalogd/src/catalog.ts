@@ -3,7 +3,7 @@ import type { CommitRequest, DatasetList, Manifest, VersionEntry } from '@lakeho
 import pMap from 'p-map'
 import type { CacheBytes } from './catalog-cache.ts'
 import { type CommitDeps, commitManifest, deleteDataset } from './commit.ts'
-import { addedFiles } from './commit-entry.ts'
+import { addedFiles, type StoredVersion } from './commit-entry.ts'
 import { IdempotencyIndex } from './idempotency.ts'
 import { ManifestStore } from './manifest-store.ts'
 import type { CatalogStorage } from './storage-port.ts'
@@ -24,6 +24,9 @@ export interface CatalogOptions {
   /** Told when a commit lost its version to another writer and retries (metrics, ADR-019). */
   onLostRace?: (name: string) => void
 }
+
+/** Stored versions vacuum reads per step when it walks a dataset's retained history. */
+const RETENTION_BATCH = 256
 
 /** Manifests fetched at once when a listing needs many (a bound on fan-out, not on correctness). */
 const READ_CONCURRENCY = 16
@@ -131,24 +134,31 @@ export class Catalog {
    * cutoff — so a reader that started within the grace period still finds its files.
    */
   async retainedFiles(name: string, cutoffMs: number): Promise<Set<string>> {
-    const latest = await this.#store.latestVersion(name)
-    // The oldest retained version: the newest one committed before the cutoff (it was still the
-    // latest at the cutoff), or version 1 when the whole history is younger.
-    let oldest = latest
-    while (oldest > 1) {
-      const stored = await this.#store.stored(name, oldest)
-      if (stored && Date.parse(stored.committed_at) < cutoffMs) break
-      oldest--
-    }
     const keys = new Set<string>()
+    const latest = await this.#store.latestVersion(name)
     if (latest === 0) return keys
+    const oldest = await this.#oldestRetained(name, latest, cutoffMs)
     const first = await this.#store.read(name, oldest)
     for (const file of first?.files ?? []) keys.add(file.key)
-    for (let version = oldest + 1; version <= latest; version++) {
-      const stored = await this.#store.stored(name, version)
-      for (const file of stored ? addedFiles(stored) : []) keys.add(file.key)
+    for (let low = oldest + 1; low <= latest; low += RETENTION_BATCH) {
+      const high = Math.min(latest, low + RETENTION_BATCH - 1)
+      for (const stored of await this.#store.storedRange(name, low, high)) {
+        for (const file of addedFiles(stored)) keys.add(file.key)
+      }
     }
     return keys
+  }
+
+  /** The newest version committed before the cutoff (still the latest at the cutoff), else 1. */
+  async #oldestRetained(name: string, latest: number, cutoffMs: number): Promise<number> {
+    for (let high = latest; high >= 1; high -= RETENTION_BATCH) {
+      const low = Math.max(1, high - RETENTION_BATCH + 1)
+      const batch = await this.#store.storedRange(name, low, high)
+      for (let i = batch.length - 1; i >= 0; i--) {
+        if (Date.parse((batch[i] as StoredVersion).committed_at) < cutoffMs) return low + i
+      }
+    }
+    return 1
   }
 
   cacheBytes(): CacheBytes & { idempotency: number } {

@@ -75,7 +75,7 @@ export class ManifestStore {
     if (checkpoint.manifest) start = checkpoint.manifest
     if (start?.version === version) return this.#remember(start)
     const from = (start?.version ?? 0) + 1
-    const middle = await this.#storedRange(name, from, version - 1)
+    const middle = await this.storedRange(name, from, version - 1)
     let state = start
     for (const stored of [...middle, top]) {
       state = applyStored(state, stored)
@@ -150,7 +150,7 @@ export class ManifestStore {
     let state = from > 1 ? await this.read(name, from - 1) : undefined
     const BATCH = 256
     for (let low = from; low <= to; low += BATCH) {
-      for (const stored of await this.#storedRange(name, low, Math.min(to, low + BATCH - 1))) {
+      for (const stored of await this.storedRange(name, low, Math.min(to, low + BATCH - 1))) {
         state = applyStored(state, stored)
         yield state
       }
@@ -241,7 +241,7 @@ export class ManifestStore {
   }
 
   /** Stored versions from..to (inclusive), in order; a missing one means storage lost an object. */
-  async #storedRange(name: string, from: number, to: number): Promise<StoredVersion[]> {
+  async storedRange(name: string, from: number, to: number): Promise<StoredVersion[]> {
     const numbers = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
     const stored = await pMap(numbers, (v) => this.stored(name, v), { concurrency: READ_CONCURRENCY })
     const gap = stored.indexOf(undefined)
