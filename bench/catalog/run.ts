@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { StorageClient } from '@lakehouse/shared/clients/storage.ts'
+import type { CatalogClient } from '@lakehouse/shared/clients/catalog.ts'
+import type { StorageClient } from '@lakehouse/shared/clients/storage.ts'
 import type { CommitRequest, DataFile, Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import { dataFileKey, manifestKey } from '@lakehouse/shared/contracts/catalog-layout.ts'
-import { ServiceClient } from '@lakehouse/shared/http-client.ts'
-import { startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
+import { startStack } from '@lakehouse/shared/testing/stack.ts'
 import { entryOf } from '../../apps/catalogd/src/commit-entry.ts'
 import { checkpointKey } from '../../apps/catalogd/src/layout.ts'
 import { nextManifest } from '../../apps/catalogd/src/next-manifest.ts'
@@ -17,6 +17,8 @@ import { type Counts, countingStorage } from './counting.ts'
 // exact storage calls and bytes written and read per commit (the writes after the acknowledgement
 // — index entry, checkpoint — included). The history below each point is seeded straight into
 // storage in the layout under test, then a fresh catalog warms up with one commit.
+// The same commit through a catalogd daemon over HTTP (CatalogClient, as ingestd calls it) shows
+// what the hop adds; storage calls are not counted there.
 // LH_BENCH_CATALOG_IMPL=<folder with an older apps/catalogd/src>: run that implementation instead,
 // seeding full manifests (the layout before ADR-020), at versions 10 and 1,000.
 
@@ -39,12 +41,12 @@ type CatalogClass = new (storage: unknown, options: Record<string, unknown>) => 
 const fileOf = (name: string, id: string): DataFile => ({ key: dataFileKey(name, id), rows: 200, bytes: 4096 })
 
 /** Writes versions 1..`versions` of `name` straight into storage, as commits would have left them. */
-async function seedHistory(client: StorageClient, name: string, versions: number): Promise<void> {
+async function seedHistory(client: StorageClient, name: string, versions: number, replaceEvery: number): Promise<void> {
   let base: Manifest | undefined
   const objects: { key: string; body: string }[] = []
   for (let v = 1; v <= versions; v++) {
     const request: CommitRequest = {
-      operation: v === 1 ? 'create' : 'append',
+      operation: v === 1 ? 'create' : v % replaceEvery === 0 ? 'replace' : 'append',
       schema: SCHEMA,
       files: [fileOf(name, `seed${String(v).padStart(6, '0')}`)],
       idempotency_key: `seed-${v}`,
@@ -80,9 +82,9 @@ function perCommit(all: Counts[]) {
 }
 
 /** A dataset seeded to `version` versions, and a fresh catalog warmed up on it by one commit. */
-async function preparePoint(client: StorageClient, Catalog: CatalogClass, version: number) {
-  const name = `bench_v${version}`
-  await seedHistory(client, name, version)
+async function preparePoint(client: StorageClient, Catalog: CatalogClass, version: number, replaceEvery = Infinity) {
+  const name = `bench_v${version}${replaceEvery === Infinity ? '' : '_few'}`
+  await seedHistory(client, name, version, replaceEvery)
   const { storage, take } = countingStorage(client)
   const options = {
     maxCommitAttempts: 8,
@@ -102,13 +104,37 @@ async function preparePoint(client: StorageClient, Catalog: CatalogClass, versio
     return { ms, counts: take() }
   }
   const cold = await commitOne('cold')
-  return { version, commitOne, cold, ms: [] as number[], counts: [] as Counts[] }
+  const label = replaceEvery === Infinity ? String(version) : `${version}, ≤${replaceEvery} live files`
+  return { version: label, commitOne, cold, ms: [] as number[], counts: [] as Counts[] }
+}
+
+/** A dataset of 10 versions committed through catalogd over HTTP, measured like the others. */
+async function prepareHttpPoint(client: StorageClient, catalog: CatalogClient) {
+  const name = 'bench_http'
+  const take = () => ({ calls: {}, bytesWritten: 0, bytesRead: 0 })
+  const commitOne = async (id: string) => {
+    const file = fileOf(name, id)
+    await client.putIfAbsent(file.key, 'x')
+    const started = performance.now()
+    await catalog.commit(name, { operation: 'append', schema: SCHEMA, files: [file], idempotency_key: id })
+    return { ms: performance.now() - started, counts: take() }
+  }
+  const first = fileOf(name, 'h0')
+  await client.putIfAbsent(first.key, 'x')
+  await catalog.commit(name, { operation: 'create', schema: SCHEMA, files: [first] })
+  for (let v = 2; v < 10; v++) await commitOne(`h${v}`)
+  const cold = await commitOne('cold')
+  return { version: 'http, 10' as const, commitOne, cold, ms: [] as number[], counts: [] as Counts[] }
 }
 
 /** Commits to every point in turn, so that the machine's load weighs on each point alike. */
-async function measurePoints(client: StorageClient, Catalog: CatalogClass) {
-  const points = []
+async function measurePoints(client: StorageClient, Catalog: CatalogClass, http: CatalogClient | undefined) {
+  const points: Array<Awaited<ReturnType<typeof preparePoint>> | Awaited<ReturnType<typeof prepareHttpPoint>>> = []
   for (const version of POINTS) points.push(await preparePoint(client, Catalog, version))
+  // The same history length with a replace every 100 versions (as compaction would keep it): the
+  // layout's own cost, apart from the per-file CPU of a long file list.
+  if (!LEGACY) points.push(await preparePoint(client, Catalog, POINTS[1] as number, 100))
+  if (http) points.push(await prepareHttpPoint(client, http))
   for (let i = 0; i < COMMITS; i++) {
     for (const point of points) {
       const one = await point.commitOne(`w${i}`)
@@ -128,15 +154,15 @@ async function measurePoints(client: StorageClient, Catalog: CatalogClass) {
 }
 
 const work = mkdtempSync(join(process.env.LH_BENCH_DIR ?? tmpdir(), 'lh-bench-catalog-'))
-const daemon = await startDaemon('storaged', { env: { LH_PATHS_DATA_DIR: join(work, 'data'), LH_LOG_LEVEL: 'warn' } })
-const client = new StorageClient(new ServiceClient({ service: 'storaged', baseUrl: daemon.url }))
+const stack = await startStack({ parentDir: work, env: { LH_LOG_LEVEL: 'warn' } })
+const client = stack.storage
 try {
   const module = (await import(IMPL ? resolve(IMPL, 'catalog.ts') : '../../apps/catalogd/src/catalog.ts')) as {
     Catalog: CatalogClass
   }
   const load = loadavg()[0] as number
-  const points = await measurePoints(client, module.Catalog)
-  const [early, late] = points as [(typeof points)[0], (typeof points)[0]]
+  const points = await measurePoints(client, module.Catalog, LEGACY ? undefined : stack.catalog)
+  const [early, late, few] = points as [(typeof points)[0], (typeof points)[0], (typeof points)[0] | undefined]
   const result = {
     quick: QUICK,
     layout: LEGACY ? 'full manifest per version (before ADR-020)' : 'commit entries + checkpoints (ADR-020)',
@@ -144,6 +170,7 @@ try {
     checkpoint_interval: CHECKPOINT_INTERVAL,
     points,
     late_over_early_p50: Number((late.p50_ms / early.p50_ms).toFixed(2)),
+    ...(few ? { late_few_files_over_early_p50: Number((few.p50_ms / early.p50_ms).toFixed(2)) } : {}),
   }
   console.log(`\n## catalog commit cost — ${result.layout}${QUICK ? ' (QUICK)' : ''}, load ${load.toFixed(1)}\n`)
   console.log(
@@ -151,21 +178,26 @@ try {
   )
   console.log('|---|---|---|---|---|---|---|')
   for (const p of points) {
-    const calls = Object.entries(p.calls)
-      .map(([m, n]) => `${m} ${n}`)
-      .join(', ')
+    const counted = Object.keys(p.calls).length > 0
+    const calls = counted
+      ? Object.entries(p.calls)
+          .map(([m, n]) => `${m} ${n}`)
+          .join(', ')
+      : '(not counted over HTTP)'
+    const bytes = counted ? `${p.bytes_written} | ${p.bytes_read}` : '— | —'
     console.log(
-      `| ${p.version} | ${p.p50_ms} | ${p.p99_ms} | ${calls} | ${p.bytes_written} | ${p.bytes_read} | ${p.first_commit_of_a_fresh_catalog_ms} ms |`,
+      `| ${p.version} | ${p.p50_ms} | ${p.p99_ms} | ${calls} | ${bytes} | ${p.first_commit_of_a_fresh_catalog_ms} ms |`,
     )
   }
-  console.log(`\np50 at version ${late.version} / at version ${early.version}: ${result.late_over_early_p50}\n`)
+  console.log(`\np50 at version ${late.version} / at version ${early.version}: ${result.late_over_early_p50}`)
+  if (few)
+    console.log(`p50 at version ${few.version} / at version ${early.version}: ${result.late_few_files_over_early_p50}`)
   mkdirSync(join(REPO, 'bench', 'results'), { recursive: true })
   writeFileSync(
     join(REPO, 'bench', 'results', LEGACY ? 'catalog-legacy.json' : 'catalog.json'),
     `${JSON.stringify(result, null, 2)}\n`,
   )
 } finally {
-  await client.close()
-  await daemon.stop()
+  await stack.stop()
   rmSync(work, { recursive: true, force: true })
 }
