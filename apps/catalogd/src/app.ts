@@ -1,4 +1,4 @@
-import { type App, type Config, createServer, dataPath, metricsRegistry } from '@lakehouse/shared'
+import { type App, type Config, createServer, dataPath, metricsRegistry, readyDetails } from '@lakehouse/shared'
 import { type Peer, PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { storageClient } from '@lakehouse/shared/clients/storage.ts'
 import { Catalog } from './catalog.ts'
@@ -6,7 +6,7 @@ import { Compactor } from './compaction/compactor.ts'
 import { compactionMetrics } from './compaction/metrics.ts'
 import type { CompactionStorage } from './compaction/transfer.ts'
 import { IcebergWriter, icebergVersions } from './iceberg-writer.ts'
-import { catalogMetrics } from './metrics.ts'
+import { type CatalogMetrics, catalogMetrics } from './metrics.ts'
 import { registerCompactRoute } from './routes/compact.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
 import { icebergWarehouse, registerIcebergRoutes } from './routes/iceberg.ts'
@@ -29,35 +29,47 @@ export function buildApp(deps: CatalogdDeps): App {
   const { config } = deps
   const peers = new PeerSet()
   const storage = peers.use(deps.storage, () => storageClient(config))
-  // The writer needs the catalog's history and the catalog tells the writer of commits: tied here.
+  // The writer and the metrics need the catalog, and the catalog tells them of commits: tied here.
   let iceberg: IcebergWriter | undefined
   let compactor: Compactor | undefined
-  const app = createServer({ service: 'catalogd', config, readyChecks: peers.readyChecks() })
-  const metrics = catalogMetrics(metricsRegistry(app))
+  let metrics: CatalogMetrics | undefined
   const catalog = new Catalog(storage, {
     maxCommitAttempts: config.catalog.max_commit_attempts,
-    manifestCacheEntries: config.catalog.manifest_cache_entries,
+    cacheBytes: config.catalog.manifest_cache_bytes,
+    checkpointInterval: config.catalog.checkpoint_interval,
     ...(deps.now ? { now: deps.now } : {}),
     onCommit: (name) => {
-      metrics.onCommit()
+      metrics?.onCommit()
       iceberg?.schedule(name)
       compactor?.schedule(name)
     },
-    onLostRace: metrics.onLostRace,
+    onLostRace: () => metrics?.onLostRace(),
   })
-  iceberg = new IcebergWriter({
+  const app = createServer({
+    service: 'catalogd',
+    config,
+    readyChecks: {
+      ...peers.readyChecks(),
+      // Not a dependency: shows what the memory bounds hold (ADR-020).
+      catalog_cache: async () =>
+        readyDetails({ ...catalog.cacheBytes(), max_bytes: config.catalog.manifest_cache_bytes }),
+    },
+  })
+  metrics = catalogMetrics(metricsRegistry(app), () => catalog.cacheBytes())
+  const writer = new IcebergWriter({
     storage,
     history: (name) => catalog.history(name),
     ...icebergVersions(catalog),
     warehouse: icebergWarehouse(config),
     onError: (name, err) => app.log.warn({ dataset: name, err }, 'iceberg metadata not written'),
   })
+  iceberg = writer
   compactor = newCompactor(deps, catalog, storage, app)
-  const writer = iceberg
   const background = compactor
   app.addHook('onClose', async () => {
     await background.settle()
     await writer.settle()
+    await catalog.settle()
     await peers.close()
   })
   registerDatasetRoutes(app, catalog)

@@ -7,7 +7,9 @@ import type {
   VersionEntry,
 } from '@lakehouse/shared/contracts/catalog.ts'
 import pMap from 'p-map'
+import type { CacheBytes } from './catalog-cache.ts'
 import { type CommitDeps, commitManifest, deleteDataset } from './commit.ts'
+import { addedFiles, type StoredVersion } from './commit-entry.ts'
 import { IdempotencyIndex } from './idempotency.ts'
 import { ManifestStore } from './manifest-store.ts'
 import type { CatalogStorage } from './storage-port.ts'
@@ -18,13 +20,19 @@ import type { CatalogStorage } from './storage-port.ts'
 
 export interface CatalogOptions {
   maxCommitAttempts: number
-  manifestCacheEntries: number
+  /** Bytes of manifests and stored versions kept in memory (ADR-020). */
+  cacheBytes: number
+  /** A full-state checkpoint after every this many versions (ADR-020). */
+  checkpointInterval: number
   now?: () => string
   /** Told after every commit that took (the Iceberg writer's background pass, ADR-016); never awaited. */
   onCommit?: (name: string) => void
   /** Told when a commit lost its version to another writer and retries (metrics, ADR-019). */
   onLostRace?: (name: string) => void
 }
+
+/** Stored versions vacuum reads per step when it walks a dataset's retained history. */
+const RETENTION_BATCH = 256
 
 /** Manifests fetched at once when a listing needs many (a bound on fan-out, not on correctness). */
 const READ_CONCURRENCY = 16
@@ -39,9 +47,12 @@ export class Catalog {
   readonly #onCommit: (name: string) => void
 
   constructor(storage: CatalogStorage, options: CatalogOptions) {
-    this.#store = new ManifestStore(storage, options.manifestCacheEntries)
+    this.#store = new ManifestStore(storage, {
+      cacheBytes: options.cacheBytes,
+      checkpointInterval: options.checkpointInterval,
+    })
     this.#onCommit = options.onCommit ?? (() => undefined)
-    const idempotency = new IdempotencyIndex(storage, this.#store)
+    const idempotency = new IdempotencyIndex(storage)
     this.#commit = {
       storage,
       store: this.#store,
@@ -84,9 +95,10 @@ export class Catalog {
     assertValidName(name, 'dataset name')
     const numbers = await this.#store.versions(name)
     if (numbers.length === 0) throw new NotFound(`dataset ${name} does not exist`)
-    const manifests = await readAll(numbers, (version) => this.#store.read(name, version))
-    const versions = manifests
-      .filter((m): m is Manifest => m !== undefined)
+    // The stored objects carry the header; no version's file list is rebuilt for this.
+    const stored = await readAll(numbers, (version) => this.#store.stored(name, version))
+    const versions = stored
+      .filter((m) => m !== undefined)
       .map((m) => ({
         version: m.version,
         operation: m.operation,
@@ -118,10 +130,57 @@ export class Catalog {
     return tombstone
   }
 
-  /** Every committed version of `name`, oldest first (vacuum reads them all). */
+  /**
+   * Every committed version of `name`, oldest first (the Iceberg writer derives from it). Rebuilt
+   * by replay: the file lists share their DataFile objects, but the whole history is in memory
+   * while the caller holds it.
+   */
   async history(name: string): Promise<Manifest[]> {
-    const numbers = await this.#store.versions(name)
-    const manifests = await readAll(numbers, (version) => this.#store.read(name, version))
-    return manifests.filter((m): m is Manifest => m !== undefined)
+    const latest = (await this.#store.versions(name)).at(-1) ?? 0
+    const manifests: Manifest[] = []
+    for await (const manifest of this.#store.walk(name, 1, latest)) manifests.push(manifest)
+    return manifests
+  }
+
+  /**
+   * Data files vacuum must keep for `name` (ADR-020): those of every version that was the latest
+   * at some moment after `cutoffMs` — the latest itself, and each version superseded after the
+   * cutoff — so a reader that started within the grace period still finds its files.
+   */
+  async retainedFiles(name: string, cutoffMs: number): Promise<Set<string>> {
+    const keys = new Set<string>()
+    const latest = await this.#store.latestVersion(name)
+    if (latest === 0) return keys
+    const oldest = await this.#oldestRetained(name, latest, cutoffMs)
+    const first = await this.#store.read(name, oldest)
+    for (const file of first?.files ?? []) keys.add(file.key)
+    for (let low = oldest + 1; low <= latest; low += RETENTION_BATCH) {
+      const high = Math.min(latest, low + RETENTION_BATCH - 1)
+      for (const stored of await this.#store.storedRange(name, low, high)) {
+        for (const file of addedFiles(stored)) keys.add(file.key)
+      }
+    }
+    return keys
+  }
+
+  /** The newest version committed before the cutoff (still the latest at the cutoff), else 1. */
+  async #oldestRetained(name: string, latest: number, cutoffMs: number): Promise<number> {
+    for (let high = latest; high >= 1; high -= RETENTION_BATCH) {
+      const low = Math.max(1, high - RETENTION_BATCH + 1)
+      const batch = await this.#store.storedRange(name, low, high)
+      for (let i = batch.length - 1; i >= 0; i--) {
+        if (Date.parse((batch[i] as StoredVersion).committed_at) < cutoffMs) return low + i
+      }
+    }
+    return 1
+  }
+
+  cacheBytes(): CacheBytes & { idempotency: number } {
+    return { ...this.#store.cacheBytes(), idempotency: this.#commit.idempotency.cacheBytes() }
+  }
+
+  /** Waits for the writes a commit leaves behind its acknowledgement (checkpoints, index entries). */
+  async settle(): Promise<void> {
+    await Promise.all([this.#store.settle(), this.#commit.idempotency.settle()])
   }
 }

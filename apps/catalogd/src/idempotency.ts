@@ -2,29 +2,39 @@ import { NotFound, PreconditionFailed } from '@lakehouse/shared'
 import type { Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import { LRUCache } from 'lru-cache'
 import { idempotencyKey } from './layout.ts'
-import type { ManifestStore } from './manifest-store.ts'
 import type { CatalogStorage } from './storage-port.ts'
 
 // Finds the earlier commit of an idempotency key in O(1) storage calls (ADR-005). The manifest is
 // the truth (it carries the key); catalog/<name>/idem/<sha256(key)>.json is an index to it, written
 // create-only AFTER the manifest. The gap a crash can leave between the two is closed by the rule
 // "before writing version N+1, index version N": so every version below the latest is indexed,
-// and a key is committed iff the latest manifest carries it or its index entry exists.
+// and a key is committed iff the latest manifest carries it or its index entry exists. That rule
+// is also what lets a commit write its own index entry after its acknowledgement (ADR-020).
 
 interface IndexEntry {
   idempotency_key: string
   version: number
 }
 
+/** Bytes of index keys remembered as written (64-hex names: ~100 B each, so ~40K of them). */
+const INDEXED_CACHE_BYTES = 4 * 1024 * 1024
+
 export class IdempotencyIndex {
   readonly #storage: CatalogStorage
-  readonly #store: ManifestStore
   /** Index objects known to exist; they are create-only, so this never goes stale. */
-  readonly #indexed = new LRUCache<string, true>({ max: 100_000 })
+  readonly #indexed = new LRUCache<string, true>({
+    maxSize: INDEXED_CACHE_BYTES,
+    sizeCalculation: (_, key) => 2 * key.length + 64,
+  })
+  /** Index writes started after an acknowledgement and not yet done, by index key. */
+  readonly #inFlight = new Map<string, Promise<void>>()
 
-  constructor(storage: CatalogStorage, store: ManifestStore) {
+  constructor(storage: CatalogStorage) {
     this.#storage = storage
-    this.#store = store
+  }
+
+  cacheBytes(): number {
+    return this.#indexed.calculatedSize
   }
 
   /** Makes sure `manifest`'s key (if it has one) is findable through the index. */
@@ -32,18 +42,32 @@ export class IdempotencyIndex {
     if (!manifest?.idempotency_key) return
     const key = idempotencyKey(manifest.name, manifest.idempotency_key)
     if (this.#indexed.has(key)) return
-    const entry: IndexEntry = { idempotency_key: manifest.idempotency_key, version: manifest.version }
-    try {
-      await this.#storage.putIfAbsent(key, JSON.stringify(entry))
-    } catch (err) {
-      if (!(err instanceof PreconditionFailed)) throw err
+    const running = this.#inFlight.get(key)
+    if (running) {
+      // A failed background write is retried here: the rule needs it done before N+1.
+      if (
+        await running.then(
+          () => true,
+          () => false,
+        )
+      )
+        return
     }
-    this.#indexed.set(key, true)
+    await this.#write(key, manifest)
   }
 
-  /** The manifest an earlier commit of `idempotencyKey` produced, given the dataset's latest manifest. */
-  async find(name: string, key: string, latest: Manifest | undefined): Promise<Manifest | undefined> {
-    if (latest?.idempotency_key === key) return latest
+  /** Indexes a version just committed, off the acknowledgement path; the next commit awaits it. */
+  indexInBackground(manifest: Manifest): void {
+    if (!manifest.idempotency_key) return
+    const key = idempotencyKey(manifest.name, manifest.idempotency_key)
+    if (this.#indexed.has(key) || this.#inFlight.has(key)) return
+    const write = this.#write(key, manifest).finally(() => this.#inFlight.delete(key))
+    write.catch(() => undefined)
+    this.#inFlight.set(key, write)
+  }
+
+  /** The version the index names for `key`, or undefined (the latest version is checked by the caller). */
+  async lookup(name: string, key: string): Promise<number | undefined> {
     let bytes: Buffer
     try {
       bytes = await this.#storage.getBuffer(idempotencyKey(name, key))
@@ -51,8 +75,21 @@ export class IdempotencyIndex {
       if (err instanceof NotFound) return undefined
       throw err
     }
-    const entry = JSON.parse(bytes.toString('utf8')) as IndexEntry
-    const manifest = await this.#store.read(name, entry.version)
-    return manifest?.idempotency_key === key ? manifest : undefined
+    return (JSON.parse(bytes.toString('utf8')) as IndexEntry).version
+  }
+
+  /** Waits for the index writes in flight (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()])
+  }
+
+  async #write(key: string, manifest: Manifest): Promise<void> {
+    const entry: IndexEntry = { idempotency_key: manifest.idempotency_key as string, version: manifest.version }
+    try {
+      await this.#storage.putIfAbsent(key, JSON.stringify(entry))
+    } catch (err) {
+      if (!(err instanceof PreconditionFailed)) throw err
+    }
+    this.#indexed.set(key, true)
   }
 }

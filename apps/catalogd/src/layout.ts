@@ -5,7 +5,10 @@ export { manifestKey }
 
 // Where the catalog keeps things in storage (DESIGN §6, ADR-005). Every key the catalog reads or
 // writes is spelled here and nowhere else.
-//   catalog/<name>/v<version:10>.json     one manifest per version, create-only: the commit point
+//   catalog/<name>/v<version:10>.json     one commit object per version, create-only: the commit point
+//                                         (a commit entry, or a legacy full manifest: ADR-020)
+//   catalog/<name>/checkpoints/v<N:10>.json  the full manifest of version N (every K versions),
+//                                         written after the commit; an optional shortcut for readers
 //   catalog/<name>/idem/<sha256>.json     idempotency index: key -> version, create-only
 //   catalog/_datasets/<name>              empty marker, create-only, written before version 1
 //   datasets/<name>/data/...              the dataset's data files (contracts/catalog-layout.ts)
@@ -24,6 +27,10 @@ export function parseManifestKey(key: string): { name: string; version: number }
   const match = MANIFEST_KEY.exec(key)
   if (!match) return undefined
   return { name: match[1] as string, version: Number(match[2]) }
+}
+
+export function checkpointKey(name: string, version: number): string {
+  return `catalog/${name}/checkpoints/v${String(version).padStart(10, '0')}.json`
 }
 
 export function datasetMarkerKey(name: string): string {

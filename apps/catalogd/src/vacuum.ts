@@ -4,10 +4,12 @@ import type { ObjectInfo } from '@lakehouse/shared/contracts/storage.ts'
 import type { Catalog } from './catalog.ts'
 import type { CatalogStorage } from './storage-port.ts'
 
-// Vacuum removes the orphans of failed or abandoned commits: data files under datasets/<name>/data/
-// that no manifest version of <name> references (history included, so time travel keeps working)
-// and that are older than the grace period, which shields files an ingest wrote but has not yet
-// committed. Manifests are never removed.
+// Vacuum removes data files under datasets/<name>/data/ that no retained version of <name>
+// references and that are older than the grace period (ADR-020). Retained: the latest version and
+// every version that was the latest at some moment within the grace period, so a reader (or a time
+// travel) that started within it still finds its files, and the files a compaction or a replace
+// dropped go once the period has passed; the age rule shields files an ingest wrote but has not
+// yet committed. Manifests are never removed: an older version still reads, its files may not.
 
 export interface VacuumOptions {
   graceMs: number
@@ -30,7 +32,7 @@ export async function vacuum(storage: CatalogStorage, catalog: Catalog, options:
   const cutoff = (options.now ?? Date.now)() - options.graceMs
   const result: VacuumResult = { deleted: [], kept: 0 }
   for (const [name, files] of await dataFilesByDataset(storage)) {
-    const referenced = new Set((await catalog.history(name)).flatMap((m) => m.files.map((f) => f.key)))
+    const referenced = await catalog.retainedFiles(name, cutoff)
     for (const file of files) {
       if (referenced.has(file.key) || Date.parse(file.last_modified) > cutoff) {
         result.kept++

@@ -11,7 +11,7 @@ import { request, seedFiles } from './fixtures.ts'
 
 let storage: MemoryStorage
 
-const newCatalog = () => new Catalog(storage, { maxCommitAttempts: 64, manifestCacheEntries: 1000 })
+const newCatalog = () => new Catalog(storage, { maxCommitAttempts: 64, cacheBytes: 1 << 24, checkpointInterval: 100 })
 
 beforeEach(() => {
   storage = new MemoryStorage()

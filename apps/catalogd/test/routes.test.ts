@@ -113,9 +113,12 @@ describe('catalogd routes', () => {
     await uploadFiles(storaged.storage, 'people', ['orphan'])
     const vacuumed = await app.inject({ method: 'POST', url: '/v1/catalog/vacuum', payload: {} })
     expect(vacuumed.statusCode).toBe(200)
-    expect(vacuumed.json().deleted).toEqual(['datasets/people/data/orphan.parquet'])
+    // Grace 0: the deleted dataset's files go with the orphan (ADR-020); its history still reads.
+    expect(vacuumed.json().deleted).toEqual([a!.key, b!.key, 'datasets/people/data/orphan.parquet'])
     const bare = await app.inject({ method: 'POST', url: '/v1/catalog/vacuum' })
-    expect(bare.json()).toEqual({ deleted: [], kept: 2 })
+    expect(bare.json()).toEqual({ deleted: [], kept: 0 })
+    const history = await app.inject({ method: 'GET', url: '/v1/catalog/datasets/people?version=2' })
+    expect(history.json<Manifest>().files).toEqual([a, b])
   })
 
   it('refuses a commit of a data file that was never uploaded', async () => {

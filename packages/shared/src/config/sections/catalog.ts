@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// [catalog]: catalogd's commit protocol, manifest cache and vacuum (ADR-005), compaction (ADR-022).
+// [catalog]: catalogd's commit protocol, manifest cache and vacuum (ADR-005, ADR-020), compaction (ADR-022).
 export const catalogSectionSchema = z.strictObject({
   /** Unreferenced data files younger than this are kept: an ingest may be about to commit them. */
   vacuum_grace_ms: z
@@ -10,8 +10,20 @@ export const catalogSectionSchema = z.strictObject({
     .default(24 * 60 * 60 * 1000),
   /** Lost create-only races a commit re-applies before it gives up with 409 version_conflict. */
   max_commit_attempts: z.number().int().positive().default(64),
-  /** Committed manifests kept in memory (they are immutable, so the cache never goes stale). */
-  manifest_cache_entries: z.number().int().positive().default(10_000),
+  /**
+   * Bytes of committed manifests and stored versions kept in memory (immutable facts, so the cache
+   * never goes stale; ADR-020). Reported in /ready details and the catalog_cache_bytes gauge.
+   */
+  manifest_cache_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /**
+   * A version whose number is a multiple of this is followed by a full-state checkpoint object, so
+   * reading any version replays at most this many commit entries (ADR-020).
+   */
+  checkpoint_interval: z.number().int().positive().default(100),
   /** Size compaction writes files at (ADR-022); a file under half of it counts as small. Keep it under storage.max_object_bytes. */
   compaction_target_bytes: z
     .number()
