@@ -4,7 +4,7 @@ import { CompactionConflict, LakehouseError, type Logger, NotFound } from '@lake
 import type { CompactRequest, CompactResult, DataFile, Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import { makeOwnedTempDir, sweepOrphanTempDirs } from '@lakehouse/shared/temp-folders.ts'
 import type { CompactionMetrics, CompactionOutcome } from './metrics.ts'
-import { type CompactionLimits, isCompactionDue, planPass } from './plan.ts'
+import { type CompactionLimits, dueTier, isCompactionDue, planPass } from './plan.ts'
 import { rewriteParquet } from './rewrite.ts'
 import { type CompactionStorage, deleteQuietly, downloadFiles, uploadFiles } from './transfer.ts'
 
@@ -48,7 +48,7 @@ export class Compactor {
 
   /** One pass on demand, after the passes queued before it. NotFound for an unknown dataset. */
   compact(name: string): Promise<CompactResult> {
-    return this.#exclusive(() => this.#pass(name)).catch((err: unknown) => {
+    return this.#exclusive(() => this.#pass(name, false)).catch((err: unknown) => {
       if (err instanceof NotFound) throw err
       this.#count(err instanceof CompactionConflict ? 'conflict' : 'failed')
       throw err
@@ -66,7 +66,7 @@ export class Compactor {
         if (err instanceof NotFound) return undefined
         throw err
       })
-      if (latest && isCompactionDue(latest, this.#deps.limits)) await this.#pass(name)
+      if (latest && isCompactionDue(latest, this.#deps.limits)) await this.#pass(name, true)
     }).catch((err: unknown) => this.#report(name, err))
     this.#background.add(run)
     void run.finally(() => this.#background.delete(run))
@@ -98,9 +98,11 @@ export class Compactor {
     this.#deps.log.warn({ dataset: name, err }, 'compaction failed')
   }
 
-  async #pass(name: string): Promise<CompactResult> {
+  /** `byTier`: an automatic pass merges the due size tier only (plan.ts); on demand, every small file. */
+  async #pass(name: string, byTier: boolean): Promise<CompactResult> {
     const latest = await this.#deps.catalog.getManifest(name)
-    const plan = planPass(latest, this.#deps.limits.targetBytes)
+    const tier = byTier ? dueTier(latest, this.#deps.limits) : undefined
+    const plan = planPass(latest, this.#deps.limits.targetBytes, tier)
     if (!plan.files) {
       this.#count('nothing')
       return { compacted: false, reason: plan.reason, files_removed: 0, files_added: 0, manifest: latest }
