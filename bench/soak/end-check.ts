@@ -25,6 +25,7 @@ async function resolveUnknownIngests(gateway: GatewayClient, ledger: Ledger, tok
         token,
         body: e.body ?? '',
         headers: { 'content-type': 'text/csv', 'idempotency-key': e.key },
+        patient: true,
       })
       const entry = { key: e.key, dataset: e.dataset, rows: 0, body: e.body ?? '' }
       if (answer.status === 200) {
@@ -81,10 +82,10 @@ async function readBack(
     Array.from({ length: READERS }, async () => {
       while (next < objects.length) {
         const [key, hash] = objects[next++] as [string, string]
-        let answer = await gateway.send({ method: 'GET', path: `/v1/storage/objects/${key}`, token })
+        let answer = await gateway.send({ method: 'GET', path: `/v1/storage/objects/${key}`, token, patient: true })
         // A transient 5xx or a dropped connection is not a lost object: ask again before counting it.
         for (let retry = 0; retry < 2 && (answer.status === 0 || answer.status >= 500); retry++) {
-          answer = await gateway.send({ method: 'GET', path: `/v1/storage/objects/${key}`, token })
+          answer = await gateway.send({ method: 'GET', path: `/v1/storage/objects/${key}`, token, patient: true })
         }
         if (answer.status === 200 && sha256(answer.body) === hash) result.intact++
         else if (answer.status === 200) result.corrupt++

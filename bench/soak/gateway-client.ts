@@ -8,10 +8,20 @@ export interface Answer {
   ms: number
   /** Why no answer came, when status is 0. */
   error?: string
+  headers?: Headers
 }
+
+/** How long a patient call waits out 429s in all. */
+const PATIENCE_MS = 5 * 60_000
 
 export interface Call {
   method: 'GET' | 'POST' | 'PUT'
+  /**
+   * The harness's own calls (setup, sampling, end check): a 429 is waited out as its Retry-After
+   * says, up to PATIENCE_MS. The end check reads back every acknowledged object with one token, so
+   * it meets the gateway's rate limit; a 429 there is not a lost object.
+   */
+  patient?: boolean
   path: string
   token: string
   body?: string | Buffer
@@ -27,6 +37,16 @@ export class GatewayClient {
   }
 
   async send(call: Call): Promise<Answer> {
+    const deadline = performance.now() + PATIENCE_MS
+    for (;;) {
+      const answer = await this.#sendOnce(call)
+      if (!call.patient || answer.status !== 429 || performance.now() > deadline) return answer
+      const seconds = Number(answer.headers?.get('retry-after') ?? 1)
+      await new Promise((r) => setTimeout(r, 1_000 * (Number.isFinite(seconds) && seconds > 0 ? seconds : 1)))
+    }
+  }
+
+  async #sendOnce(call: Call): Promise<Answer> {
     const started = performance.now()
     try {
       const res = await fetch(`${this.url}${call.path}`, {
@@ -36,7 +56,7 @@ export class GatewayClient {
         signal: AbortSignal.timeout(call.timeoutMs ?? 120_000),
       })
       const body = Buffer.from(await res.arrayBuffer())
-      return { status: res.status, body, ms: performance.now() - started }
+      return { status: res.status, body, ms: performance.now() - started, headers: res.headers }
     } catch (err) {
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
       return { status: 0, body: Buffer.alloc(0), ms: performance.now() - started, error }
@@ -47,6 +67,7 @@ export class GatewayClient {
   async json(call: Omit<Call, 'body'> & { json?: unknown }): Promise<unknown> {
     const { json, ...rest } = call
     const answer = await this.send({
+      patient: true,
       ...rest,
       ...(json === undefined ? {} : { body: JSON.stringify(json) }),
       headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers },
