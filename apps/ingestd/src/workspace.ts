@@ -1,5 +1,6 @@
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { sweepOrphanTempDirs } from '@lakehouse/shared/temp-folders.ts'
 import { ulid } from 'ulid'
 
 // One private temp folder per ingest, named <pid>-<ulid> under the ingest tmp dir, removed when the
@@ -26,24 +27,7 @@ export async function createWorkspace(tmpDir: string): Promise<Workspace> {
   }
 }
 
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** Removes workspaces left by dead processes; returns how many. */
-export async function sweepStaleWorkspaces(tmpDir: string): Promise<number> {
-  await mkdir(tmpDir, { recursive: true })
-  let removed = 0
-  for (const entry of await readdir(tmpDir)) {
-    const pid = Number(entry.split('-', 1)[0])
-    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid))) continue
-    await rm(join(tmpDir, entry), { recursive: true, force: true })
-    removed++
-  }
-  return removed
+/** Removes workspaces left by dead processes; returns how many (same naming as temp-folders.ts). */
+export function sweepStaleWorkspaces(tmpDir: string): Promise<number> {
+  return sweepOrphanTempDirs(tmpDir)
 }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
 // Private temp folders named <pid>-<label>-<random> under a parent a daemon owns (catalogd's
-// compaction; ingestd's workspaces follow the same naming). A process killed with -9 cannot clean
+// compaction, ingestd's workspaces). A process killed with -9 cannot clean
 // up, so the owner sweeps the folders whose process is gone; folders of a live process sharing the
 // parent (a replica on the same box) stay.
 
