@@ -13,7 +13,9 @@ import { writeStaffingCsv } from '../lib/staffing.ts'
 // DuckDB → storaged → catalogd) against DuckDB converting the same file to ZSTD Parquet in-process.
 // Reports rows/s of each, their ratio (aim ≥ 0.7) and ingestd's peak RSS (VmHWM), measured on a
 // fresh ingestd per size so that it shows whether memory grows with the file.
-// LH_BENCH_QUICK=1: 10k and 50k rows. Otherwise 250k and 1M rows (~170 MB).
+// LH_BENCH_QUICK=1: 10k and 50k rows. Otherwise 10k, 250k and 1M rows (~170 MB). A small size is
+// timed as the median of several warm runs (one warm-up first): a single cold ingest of 10k rows
+// measures start-up, not the hot path.
 
 const QUICK = process.env.LH_BENCH_QUICK === '1'
 // LH_BENCH_INGEST_ROWS=1000000 (comma-separated) picks the sizes, for measuring one of them.
@@ -21,7 +23,10 @@ const SIZES = process.env.LH_BENCH_INGEST_ROWS
   ? process.env.LH_BENCH_INGEST_ROWS.split(',').map(Number)
   : QUICK
     ? [10_000, 50_000]
-    : [250_000, 1_000_000]
+    : [10_000, 250_000, 1_000_000]
+/** Runs timed per size (after one warm-up when more than one). */
+const repeatsOf = (rows: number) => (rows <= 50_000 ? 11 : 1)
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const REPO = resolve(import.meta.dirname, '../..')
 
 interface Row {
@@ -38,7 +43,7 @@ interface Row {
 }
 
 function phasesOf(log: string): Record<string, number> {
-  const line = log.split('\n').find((l) => l.includes('"msg":"ingested"'))
+  const line = log.split('\n').findLast((l) => l.includes('"msg":"ingested"'))
   return line ? (JSON.parse(line) as { ms: Record<string, number> }).ms : {}
 }
 
@@ -94,13 +99,20 @@ async function main(): Promise<void> {
     for (const [run, rows] of SIZES.entries()) {
       const csv = join(work, `staffing-${run}-${rows}.csv`)
       const bytes = await writeStaffingCsv(csv, rows)
-      const inprocess = await convertInProcess(csv, join(work, `inprocess-${run}-${rows}`), work)
+      const repeats = repeatsOf(rows)
+      const inprocessRuns: number[] = []
+      for (let i = 0; i < repeats; i++) {
+        inprocessRuns.push(await convertInProcess(csv, join(work, `inprocess-${run}-${rows}-${i}`), work))
+      }
+      const inprocess = median(repeats > 1 ? inprocessRuns.slice(1) : inprocessRuns)
       // A fresh ingestd (and gateway) per size: VmHWM is the process's own high-water mark.
       // info level for ingestd: its "ingested" line carries the time of each phase.
       const ingestd = await startDaemon('ingestd', { env: { ...env, ...peers, LH_LOG_LEVEL: 'info' } })
       const gateway = await startDaemon('gateway', { env: { ...env, ...peers, LH_PEERS_INGESTD: ingestd.url } })
       const idle = rssMb(ingestd.child.pid as number, 'VmHWM')
-      const http = await ingestOverHttp(gateway.url, `staffing_${rows}`, csv)
+      const httpRuns: number[] = []
+      for (let i = 0; i < repeats; i++) httpRuns.push(await ingestOverHttp(gateway.url, `staffing_${rows}`, csv))
+      const http = median(repeats > 1 ? httpRuns.slice(1) : httpRuns)
       const rss = rssMb(ingestd.child.pid as number, 'VmHWM')
       const phases = phasesOf(ingestd.output())
       await gateway.stop()
