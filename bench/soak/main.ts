@@ -3,13 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { checkCatalogLinear, checkFlatRss, checkLost, checkNo5xx, checkQueryTrend } from './checks.ts'
 import { runEndCheck } from './end-check.ts'
+import { measureQueryAtEqualData } from './equal-data.ts'
 import { GatewayClient } from './gateway-client.ts'
 import { Ledger } from './ledger.ts'
 import { type LoadState, runLoad, seedDatasets } from './load.ts'
 import { planOf, type SoakPlan } from './plan.ts'
 import { type SoakResult, summaryText } from './report.ts'
 import { type Samplers, sampleCatalog, startSamplers } from './sampler.ts'
-import type { EndCheck } from './samples.ts'
+import type { EndCheck, QueryAtEqualData } from './samples.ts'
 import { startSoakStack } from './stack.ts'
 import { overall, perMinute } from './stats.ts'
 import { DATASETS } from './workload.ts'
@@ -48,6 +49,7 @@ interface Recorded {
   ledger: Ledger
   samplers: Samplers
   end: EndCheck
+  equalData: QueryAtEqualData | null
   logs: Record<string, string>
 }
 
@@ -76,6 +78,7 @@ function resultOf(r: Recorded): SoakResult {
     catalog: r.samplers.catalog,
     end_check: r.end,
     criteria,
+    query_at_equal_data: r.equalData,
     daemon_warnings: Object.fromEntries(Object.entries(r.logs).map(([d, log]) => [d, warnLines(log)])),
     sampler_failures: r.samplers.failures,
   }
@@ -125,7 +128,14 @@ async function main(): Promise<number> {
     } catch (err) {
       samplers.failures.push(`final catalog sample: ${(err as Error).message}`)
     }
-    const result = resultOf({ plan, loadStart, startedAt, load, ledger, samplers, end, logs: stack.logs() })
+    let equalData: QueryAtEqualData | null = null
+    try {
+      console.log('soak: the group-by at equal data (gateway, in-process over the same files, over one file)')
+      equalData = await measureQueryAtEqualData(gateway, stack.adminToken, DATASETS)
+    } catch (err) {
+      samplers.failures.push(`query at equal data: ${(err as Error).message}`)
+    }
+    const result = resultOf({ plan, loadStart, startedAt, load, ledger, samplers, end, equalData, logs: stack.logs() })
     mkdirSync(join(RESULTS, '..'), { recursive: true })
     writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`)
     console.log(`\n${summaryText(result)}\n\nsoak: results in ${RESULTS}`)

@@ -1,5 +1,5 @@
 import type { Criterion } from './checks.ts'
-import type { CatalogSample, EndCheck, RssSample } from './samples.ts'
+import type { CatalogSample, EndCheck, QueryAtEqualData, RssSample } from './samples.ts'
 import type { MinuteStats, Operation } from './stats.ts'
 
 // The soak's results: the JSON written to bench/results/soak.json and the text summary printed at
@@ -21,6 +21,8 @@ export interface SoakResult {
   catalog: CatalogSample[]
   end_check: EndCheck
   criteria: Criterion[]
+  /** The group-by at equal data once the load is over (ADR-029); null when it could not be measured. */
+  query_at_equal_data: QueryAtEqualData | null
   daemon_warnings: Record<string, number>
   sampler_failures: string[]
 }
@@ -71,14 +73,19 @@ export function memorySplit(samples: readonly RssSample[], warmupMs: number): st
   const warm = samples.find((s) => s.tMs >= warmupMs)
   const last = samples.at(-1)
   if (!warm || !last || warm === last) return ['  (no samples after warm-up)']
-  const delta = (field: 'kib' | 'heapKib' | 'externalKib', d: string) =>
+  const delta = (field: 'kib' | 'heapKib' | 'externalKib' | 'duckdbKib', d: string) =>
     (last[field]?.[d] ?? 0) - (warm[field]?.[d] ?? 0)
   const signed = (kib: number) => `${kib >= 0 ? '+' : ''}${mb(kib)}`
   return Object.keys(last.kib).map((d) => {
     const rss = delta('kib', d)
     const heap = delta('heapKib', d)
     const external = delta('externalKib', d)
-    return `  ${d.padEnd(9)}  RSS ${signed(rss).padStart(5)} MB = heap ${signed(heap).padStart(5)} + external ${signed(external).padStart(5)} + native ${signed(rss - heap - external).padStart(5)}  (heap at end ${mb(last.heapKib?.[d] ?? 0)} MB)`
+    const native = `native ${signed(rss - heap - external).padStart(5)}`
+    const duckdb =
+      last.duckdbKib?.[d] === undefined
+        ? ''
+        : ` (of it DuckDB ${signed(delta('duckdbKib', d))}, ${mb(last.duckdbKib[d])} MB at end)`
+    return `  ${d.padEnd(9)}  RSS ${signed(rss).padStart(5)} MB = heap ${signed(heap).padStart(5)} + external ${signed(external).padStart(5)} + ${native}${duckdb}  (heap at end ${mb(last.heapKib?.[d] ?? 0)} MB)`
   })
 }
 
@@ -149,5 +156,22 @@ export function summaryText(result: SoakResult): string {
   for (const f of result.sampler_failures) out.push(`  sampler: ${f}`)
   out.push('', 'criteria (issue 18, "Done when"):')
   for (const c of result.criteria) out.push(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`)
+  out.push('', ...equalDataLines(result.query_at_equal_data))
   return out.join('\n')
+}
+
+/** The group-by at equal data (ADR-029): what the history costs, apart from how much data there is. */
+export function equalDataLines(q: QueryAtEqualData | null): string[] {
+  if (!q) return ['query at equal data: not measured']
+  const files = Object.entries(q.files)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ')
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '-')
+  return [
+    `query at equal data, the stack idle after the load (p50; live files: ${files}):`,
+    `  through the gateway over the soaked datasets  ${q.gateway_p50_ms} ms`,
+    `  in-process over the same files               ${q.inprocess_soaked_files_p50_ms} ms`,
+    `  in-process over the same rows in one file    ${q.inprocess_one_file_p50_ms} ms`,
+    `  history cost (same files / one file) × ${ratio(q.inprocess_soaked_files_p50_ms, q.inprocess_one_file_p50_ms)}; system overhead (gateway − in-process) ${(q.gateway_p50_ms - q.inprocess_soaked_files_p50_ms).toFixed(1)} ms`,
+  ]
 }

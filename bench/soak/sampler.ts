@@ -23,6 +23,18 @@ export function rssKib(pid: number): number {
   }
 }
 
+/** The daemons that embed DuckDB, and the metric each reports its memory in (summed over tags). */
+const DUCKDB_METRICS: Record<string, string> = {
+  queryd: 'query_duckdb_memory_bytes',
+  ingestd: 'ingest_duckdb_memory_bytes',
+}
+
+/** The sum over every label set of a Prometheus metric, in KiB (undefined when absent). */
+export function metricSumKib(text: string, name: string): number | undefined {
+  const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'gm'))].map((m) => Number(m[1]))
+  return values.length > 0 ? Math.round(values.reduce((a, b) => a + b, 0) / 1024) : undefined
+}
+
 /** The value of an unlabelled Prometheus sample, in KiB (undefined when absent). */
 export function metricKib(text: string, name: string): number | undefined {
   const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)
@@ -50,6 +62,7 @@ export async function sampleMemory(
   const kib = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssKib(pid)]))
   const heapKib: Record<string, number> = {}
   const externalKib: Record<string, number> = {}
+  const duckdbKib: Record<string, number> = {}
   await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       const text = await scrape(url, token)
@@ -57,9 +70,12 @@ export async function sampleMemory(
       const external = metricKib(text, 'nodejs_external_memory_bytes')
       if (heap !== undefined) heapKib[name] = heap
       if (external !== undefined) externalKib[name] = external
+      const duckdbMetric = DUCKDB_METRICS[name]
+      const duckdb = duckdbMetric ? metricSumKib(text, duckdbMetric) : undefined
+      if (duckdb !== undefined) duckdbKib[name] = duckdb
     }),
   )
-  return { tMs, kib, heapKib, externalKib }
+  return { tMs, kib, heapKib, externalKib, duckdbKib }
 }
 
 /** Sum and count of the object sizes under `prefix`, page by page. */

@@ -9,6 +9,9 @@ export interface RssSample {
    * beyond them is native (DuckDB, hnswlib, the allocator). */
   heapKib?: Record<string, number>
   externalKib?: Record<string, number>
+  /** DuckDB's own memory (duckdb_memory(), all tags) of the daemons that embed it (queryd, ingestd):
+   * the part of native growth that is the engine's buffer pool rather than the allocator. */
+  duckdbKib?: Record<string, number>
 }
 
 /** The catalog's size at one moment, next to how much data had been acknowledged by then. */
@@ -33,4 +36,16 @@ export interface EndCheck {
   /** Ingests whose outcome stayed unknown even after retries with their Idempotency-Key. */
   unresolvedIngests: number
   objects: { acknowledged: number; intact: number; missing: number; corrupt: number }
+}
+
+/** The group-by at equal data, measured once the load is over (ADR-029): p50 in ms. */
+export interface QueryAtEqualData {
+  /** Live files per dataset at the end. */
+  files: Record<string, number>
+  /** Through the gateway over the soaked datasets, the stack idle. */
+  gateway_p50_ms: number
+  /** In-process DuckDB (queryd's sandbox settings) over the same live files. */
+  inprocess_soaked_files_p50_ms: number
+  /** In-process DuckDB over the same rows rewritten into one file per dataset. */
+  inprocess_one_file_p50_ms: number
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { metricKib } from '../../bench/soak/sampler.ts'
+import { metricKib, metricSumKib } from '../../bench/soak/sampler.ts'
 import { type OpRecord, overall, percentile, perMinute } from '../../bench/soak/stats.ts'
 
 // The soak's latency figures: nearest-rank percentiles, requests bucketed by the minute they
@@ -47,5 +47,12 @@ describe('soak-metric-reading', () => {
     expect(metricKib(text, 'nodejs_heap_size_used_bytes')).toBe(2048)
     expect(metricKib(text, 'nodejs_external_memory_bytes')).toBe(1)
     expect(metricKib(text, 'process_resident_memory_bytes')).toBeUndefined()
+  })
+
+  it('sums a metric over its label sets (DuckDB memory by tag)', () => {
+    const text =
+      'query_duckdb_memory_bytes{tag="BASE_TABLE"} 1048576\nquery_duckdb_memory_bytes{tag="HASH_TABLE"} 2097152\nother 5\n'
+    expect(metricSumKib(text, 'query_duckdb_memory_bytes')).toBe(3072)
+    expect(metricSumKib(text, 'ingest_duckdb_memory_bytes')).toBeUndefined()
   })
 })

@@ -42,6 +42,12 @@ function result(): SoakResult {
       { name: '0 lost', pass: true, detail: 'all counted' },
       { name: 'query p50', pass: false, detail: '10 ms → 30 ms' },
     ],
+    query_at_equal_data: {
+      files: { soak_a: 32 },
+      gateway_p50_ms: 70,
+      inprocess_soaked_files_p50_ms: 60,
+      inprocess_one_file_p50_ms: 50,
+    },
     daemon_warnings: { queryd: 0 },
     sampler_failures: [],
   }
@@ -56,5 +62,30 @@ describe('soak-report-says-each-criterion', () => {
     expect(text).toContain('queryd  ▁█  100 → 200 → 200 MB')
     expect(text).toContain('soak_a=1 (v1)')
     expect(text).toContain('query 503: {"error":{"code":"upstream_unavailable"}}')
+    expect(text).toContain(
+      'history cost (same files / one file) × 1.20; system overhead (gateway − in-process) 10.0 ms',
+    )
+  })
+
+  it('says where native growth is DuckDB when the daemon reports it', () => {
+    const r = result()
+    r.rss = [
+      { tMs: 0, kib: { queryd: 100 * 1024 }, heapKib: { queryd: 50 * 1024 }, externalKib: { queryd: 0 } },
+      {
+        tMs: 60_000,
+        kib: { queryd: 200 * 1024 },
+        heapKib: { queryd: 50 * 1024 },
+        externalKib: { queryd: 0 },
+        duckdbKib: { queryd: 10 * 1024 },
+      },
+      {
+        tMs: 120_000,
+        kib: { queryd: 300 * 1024 },
+        heapKib: { queryd: 60 * 1024 },
+        externalKib: { queryd: 0 },
+        duckdbKib: { queryd: 90 * 1024 },
+      },
+    ]
+    expect(summaryText(r)).toMatch(/native +\+90 \(of it DuckDB \+80, 90 MB at end\)/)
   })
 })
