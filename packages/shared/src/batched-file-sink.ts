@@ -2,8 +2,9 @@ import { type FileHandle, open } from 'node:fs/promises'
 import { Writable } from 'node:stream'
 
 // A stream into a new file that writes in batches of at least `batchBytes` (one writev of the
-// gathered chunks, by reference, never copied) instead of one write per 64 KiB socket chunk:
-// ~180 writes for a 180 MB upload where fs.WriteStream made one or two per chunk (ADR-027).
+// gathered chunks, by reference, never copied). fs.WriteStream writes whatever arrived while its
+// previous write was in flight: one write per 64 KiB socket chunk when the disk keeps up, fewer
+// under load; this sink makes it at most one per MiB whatever the load (ADR-027).
 // At most one batch plus one chunk waits in memory beyond the stream's own buffer. It does not
 // fsync: callers that need durability (storaged) have their own sink.
 
