@@ -69,13 +69,6 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-/** Write and read syscalls the process has made (files and sockets): exact, whatever the load. */
-function syscalls(pid: number): { writes: number; reads: number } {
-  const io = readFileSync(`/proc/${pid}/io`, 'utf8')
-  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(io)?.[1] ?? 0)
-  return { writes: field('syscw'), reads: field('syscr') }
-}
-
 function peakRssMb(pid: number): number {
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
   return Math.round(kb / 1024)
@@ -105,20 +98,15 @@ try {
   const sput: number[] = []
   const pid = daemon.child.pid as number
   const cpu = { put: 0, get: 0, putAll: 0, getAll: 0 }
-  const sys = { putWrites: 0, putReads: 0, getReads: 0, getWrites: 0 }
   for (let rep = 0; rep < LARGE_REPS; rep++) {
     let before = mainThreadCpuMs(pid)
     let beforeAll = processCpuMs(pid)
-    let calls = syscalls(pid)
     // The length is declared, as ingestd does for its Parquet files: the body is not chunk-encoded.
     put.push(await time(() => client.put(`bench/large-${rep}`, chunks(), { contentLength: LARGE_BYTES })))
     cpu.put += mainThreadCpuMs(pid) - before
     cpu.putAll += processCpuMs(pid) - beforeAll
-    sys.putWrites += syscalls(pid).writes - calls.writes
-    sys.putReads += syscalls(pid).reads - calls.reads
     before = mainThreadCpuMs(pid)
     beforeAll = processCpuMs(pid)
-    calls = syscalls(pid)
     get.push(
       await time(async () => {
         for await (const _ of (await client.getStream(`bench/large-${rep}`)).body) {
@@ -127,8 +115,6 @@ try {
     )
     cpu.get += mainThreadCpuMs(pid) - before
     cpu.getAll += processCpuMs(pid) - beforeAll
-    sys.getReads += syscalls(pid).reads - calls.reads
-    sys.getWrites += syscalls(pid).writes - calls.writes
     const path = join(work, 'direct', `large-${rep}`)
     dput.push(await time(() => directWrite(path, large)))
     dget.push(await time(() => directRead(path)))
@@ -189,10 +175,6 @@ try {
       get_main_thread_cpu_ms: Math.round(cpu.get / LARGE_REPS),
       put_process_cpu_ms: Math.round(cpu.putAll / LARGE_REPS),
       get_process_cpu_ms: Math.round(cpu.getAll / LARGE_REPS),
-      put_write_syscalls: Math.round(sys.putWrites / LARGE_REPS),
-      put_read_syscalls: Math.round(sys.putReads / LARGE_REPS),
-      get_read_syscalls: Math.round(sys.getReads / LARGE_REPS),
-      get_write_syscalls: Math.round(sys.getWrites / LARGE_REPS),
     },
     small: {
       bytes: SMALL_BYTES,
@@ -223,9 +205,6 @@ try {
   )
   console.log(
     `storaged's whole process (all threads) per 64 MiB object, CPU ms: PUT ${l.put_process_cpu_ms}, GET ${l.get_process_cpu_ms}`,
-  )
-  console.log(
-    `storaged's syscalls per 64 MiB object (exact): PUT ${l.put_write_syscalls} writes, ${l.put_read_syscalls} reads (socket and hash worker); GET ${l.get_read_syscalls} reads, ${l.get_write_syscalls} writes`,
   )
   console.log(`\nstoraged peak RSS after ${LARGE_REPS} × 64 MiB: ${l.storaged_peak_rss_mb} MB\n`)
   console.log(`| 4 KiB object (${SMALL_OPS} ops) | storaged p50 ms | storaged p99 ms | direct p50 ms | direct p99 ms |`)
