@@ -40,11 +40,21 @@ interface Row {
   ingestd_idle_rss_mb: number
   ingestd_peak_rss_mb: number
   ingestd_phase_ms: Record<string, number>
+  /** Write syscalls that took the upload to ingestd's temp file (exact, whatever the load). */
+  upload_file_writes: number | undefined
+  /** CPU ms (all threads) per timed ingest of the gateway and of ingestd. */
+  gateway_cpu_ms: number
+  ingestd_cpu_ms: number
 }
 
-function phasesOf(log: string): Record<string, number> {
+function ingestedLine(log: string): { ms: Record<string, number>; upload_writes?: number } {
   const line = log.split('\n').findLast((l) => l.includes('"msg":"ingested"'))
-  return line ? (JSON.parse(line) as { ms: Record<string, number> }).ms : {}
+  return line ? (JSON.parse(line) as { ms: Record<string, number>; upload_writes?: number }) : { ms: {} }
+}
+
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 /** VmHWM (peak) or VmRSS (now) of a process, in MB. */
@@ -111,10 +121,16 @@ async function main(): Promise<void> {
       const gateway = await startDaemon('gateway', { env: { ...env, ...peers, LH_PEERS_INGESTD: ingestd.url } })
       const idle = rssMb(ingestd.child.pid as number, 'VmHWM')
       const httpRuns: number[] = []
+      const pids = { gateway: gateway.child.pid as number, ingestd: ingestd.child.pid as number }
+      const cpuBefore = { gateway: processCpuMs(pids.gateway), ingestd: processCpuMs(pids.ingestd) }
       for (let i = 0; i < repeats; i++) httpRuns.push(await ingestOverHttp(gateway.url, `staffing_${rows}`, csv))
+      const cpu = {
+        gateway: Math.round((processCpuMs(pids.gateway) - cpuBefore.gateway) / repeats),
+        ingestd: Math.round((processCpuMs(pids.ingestd) - cpuBefore.ingestd) / repeats),
+      }
       const http = median(repeats > 1 ? httpRuns.slice(1) : httpRuns)
       const rss = rssMb(ingestd.child.pid as number, 'VmHWM')
-      const phases = phasesOf(ingestd.output())
+      const ingested = ingestedLine(ingestd.output())
       await gateway.stop()
       await ingestd.stop()
       results.push({
@@ -127,7 +143,10 @@ async function main(): Promise<void> {
         ratio: round(inprocess / http),
         ingestd_idle_rss_mb: idle,
         ingestd_peak_rss_mb: rss,
-        ingestd_phase_ms: phases,
+        ingestd_phase_ms: ingested.ms,
+        upload_file_writes: ingested.upload_writes,
+        gateway_cpu_ms: cpu.gateway,
+        ingestd_cpu_ms: cpu.ingestd,
       })
       rmSync(csv)
     }
@@ -143,16 +162,16 @@ const round = (n: number) => Math.round(n * 1000) / 1000
 function report(results: Row[]): void {
   console.log(`\n## ingest (${QUICK ? 'QUICK' : 'full'}): staffing CSV → ZSTD Parquet\n`)
   console.log(
-    '| rows | CSV MB | DuckDB in-process s | rows/s | HTTP via gateway s | rows/s | ratio | ingestd RSS before MB | ingestd peak RSS MB | ingestd phases ms |',
+    '| rows | CSV MB | DuckDB in-process s | rows/s | HTTP via gateway s | rows/s | ratio | ingestd RSS before MB | ingestd peak RSS MB | ingestd phases ms | upload file writes | CPU ms gateway / ingestd |',
   )
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|')
   for (const r of results) {
     console.log(
       `| ${r.rows} | ${r.csv_mb} | ${r.inprocess_s} | ${r.inprocess_rows_per_s} | ${r.http_s} | ${r.http_rows_per_s} | ${r.ratio} | ${r.ingestd_idle_rss_mb} | ${r.ingestd_peak_rss_mb} | ${Object.entries(
         r.ingestd_phase_ms,
       )
         .map(([k, v]) => `${k} ${v}`)
-        .join(', ')} |`,
+        .join(', ')} | ${r.upload_file_writes ?? '–'} | ${r.gateway_cpu_ms} / ${r.ingestd_cpu_ms} |`,
     )
   }
   const out = join(REPO, 'bench/results')

@@ -30,6 +30,9 @@ import { createWorkspace, type Workspace } from './workspace.ts'
 // files of a commit catalogd refused are deleted, those of a commit whose outcome is unknown (a
 // timeout) are left for the vacuum, because the commit may have landed.
 
+/** Reads of a Parquet file sent to storaged. */
+const UPLOAD_READ_BYTES = 1024 * 1024
+
 export interface IngestRequest {
   dataset: string
   format?: SourceFormat
@@ -120,7 +123,10 @@ export class Ingestor {
       })
       if (key !== undefined) await this.#recordQuietly(key, claim.fingerprint, answer)
       const { version, rows_ingested } = answer
-      this.#log.info({ dataset, version, rows_ingested, bytes: upload.bytes, ms: clock.ms }, 'ingested')
+      this.#log.info(
+        { dataset, version, rows_ingested, bytes: upload.bytes, upload_writes: upload.fileWrites, ms: clock.ms },
+        'ingested',
+      )
       this.#onIngested({ rows: rows_ingested, bytes: upload.bytes, phaseMs: clock.ms })
       return answer
     } finally {
@@ -248,7 +254,10 @@ export class Ingestor {
 
   async #putDataFile(dataset: string, path: string): Promise<string> {
     const key = dataFileKey(dataset, ulid())
-    await this.#store.putIfAbsent(key, createReadStream(path), { contentLength: (await stat(path)).size })
+    // 1 MiB reads: a 64 KiB stream makes the client's event loop handle 16× the chunks (ADR-027).
+    await this.#store.putIfAbsent(key, createReadStream(path, { highWaterMark: UPLOAD_READ_BYTES }), {
+      contentLength: (await stat(path)).size,
+    })
     return key
   }
 

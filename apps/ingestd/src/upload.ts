@@ -1,7 +1,13 @@
-import { createWriteStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { ByteMeter, meterStream, ParseError, PayloadTooLarge, STREAM_BUFFER_BYTES } from '@lakehouse/shared'
+import {
+  BatchedFileSink,
+  ByteMeter,
+  meterStream,
+  ParseError,
+  PayloadTooLarge,
+  STREAM_BUFFER_BYTES,
+} from '@lakehouse/shared'
 
 // Streams a request body to a file, never holding it whole: bytes are counted on the way and the
 // copy stops with 413 as soon as the cap is passed; a SHA-256 of the body is computed on the way too
@@ -9,6 +15,8 @@ import { ByteMeter, meterStream, ParseError, PayloadTooLarge, STREAM_BUFFER_BYTE
 
 export interface ReceivedUpload {
   bytes: number
+  /** Write syscalls the upload took to reach its file. */
+  fileWrites: number
   /** Only when asked for: hashing is the one cost an upload without an Idempotency-Key can skip. */
   sha256?: string
 }
@@ -34,7 +42,9 @@ export async function receiveUpload(
   }
   // Not pipeline(body, ...): on a refusal the request must stay open so that the 413 can be sent.
   const meter = body ? meterStream(body, maxBytes, meterOptions) : new ByteMeter(maxBytes, meterOptions).end()
-  const written = pipeline(meter, createWriteStream(path, { highWaterMark: STREAM_BUFFER_BYTES }))
+  // 1 MiB writes, not one per socket chunk (ADR-027).
+  const file = new BatchedFileSink(path, { highWaterMark: STREAM_BUFFER_BYTES })
+  const written = pipeline(meter, file)
   try {
     await written
   } catch (err) {
@@ -42,5 +52,6 @@ export async function receiveUpload(
     throw err
   }
   if (meter.bytes === 0) throw new ParseError('the upload is empty (0 bytes): nothing to ingest')
-  return meter.sha256 ? { bytes: meter.bytes, sha256: meter.sha256.toString('hex') } : { bytes: meter.bytes }
+  const received = { bytes: meter.bytes, fileWrites: file.writes }
+  return meter.sha256 ? { ...received, sha256: meter.sha256.toString('hex') } : received
 }

@@ -6,12 +6,15 @@ import { StorageClient } from '@lakehouse/shared/clients/storage.ts'
 import { ServiceClient } from '@lakehouse/shared/http-client.ts'
 import { type DaemonProcess, startDaemon, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WRITE_BATCH_BYTES } from '../src/object-file.ts'
 
 // Rule: a write killed midway leaves the old object or none, never a partial one (issue 3, fs
 // backend). storaged runs as a real child process and is killed with SIGKILL while two uploads
 // are half sent; the restarted daemon must serve the old bytes, no new key, and no temp file.
 
-const HALF = 256 * 1024
+// Two write batches per half: the file holds body bytes (not just the sink's gathered chunks) when
+// the process dies.
+const HALF = 2 * WRITE_BATCH_BYTES
 
 function startUpload(port: number, key: string): void {
   const req = request({
@@ -57,7 +60,10 @@ describe('fs crash safety: kill -9 during a write', () => {
     startUpload(daemon.port, 'crash/new')
     const tmp = join(dataDir, 'storage', '.lh-tmp')
     // Both temp files hold bytes: the writes are really midway when the process dies.
-    await waitFor(async () => readdirSync(tmp).length === 2 && tempBytes(tmp) >= 2 * HALF, 'two half-written temps')
+    await waitFor(
+      async () => readdirSync(tmp).length === 2 && tempBytes(tmp) >= 2 * WRITE_BATCH_BYTES,
+      'two half-written temps',
+    )
     await daemon.stop('SIGKILL')
     expect(readdirSync(tmp).length).toBe(2)
 

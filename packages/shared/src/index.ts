@@ -1,4 +1,5 @@
 export * from './auth.ts'
+export * from './batched-file-sink.ts'
 export * from './bind-guard.ts'
 export * from './byte-meter.ts'
 export * from './config/load.ts'
