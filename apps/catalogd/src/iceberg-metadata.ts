@@ -28,7 +28,7 @@ import { FieldIds, type IcebergSchema, nameMapping, unmappedColumn } from './ice
  */
 export const SNAPSHOTS_KEPT = 10
 
-/** Metadata files kept by default (catalog.iceberg_previous_versions_max; Iceberg's own default is 100). */
+/** Previous metadata files kept by default besides the current one (catalog.iceberg_previous_versions_max, as Iceberg's own default). */
 export const PREVIOUS_VERSIONS_MAX = 100
 
 /** The oldest objects the latest metadata file references, by the version that wrote them. */

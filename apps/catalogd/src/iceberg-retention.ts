@@ -4,7 +4,9 @@ import type { CatalogStorage } from './storage-port.ts'
 
 // Metadata retention (ADR-016, amended for issue 18 metadata retention): what Iceberg does with
 // write.metadata.delete-after-commit.enabled + write.metadata.previous-versions-max and snapshot
-// expiry. The last `keep` v<N>.metadata.json files stay; so does every manifest list and manifest
+// expiry. The current v<N>.metadata.json and the `previousVersionsMax` before it stay (Iceberg
+// counts previous versions: the current file's metadata-log, its last 10, then names only kept
+// files); so does every manifest list and manifest
 // one of them references; everything older goes. Every object is named by the version that wrote
 // it, and what a metadata file references only moves forward with the version (the kept snapshots
 // slide, a snapshot lists the manifests of the one before plus its own, or one new merged one), so
@@ -33,15 +35,16 @@ type Kind = keyof typeof KINDS
 /** One dataset's retention state, fed every version the writer applies (written or replayed). */
 export class IcebergRetention {
   readonly #name: string
+  /** Metadata files kept: the current one and the previous ones. */
   readonly #keep: number
   /** The references of the last `keep` versions applied, oldest first. */
   readonly #window: Array<IcebergReferences & { version: number }> = []
   /** Everything below is deleted; undefined until the first (sweeping) prune. */
   #done: Floors | undefined
 
-  constructor(name: string, keep: number) {
+  constructor(name: string, previousVersionsMax: number) {
     this.#name = name
-    this.#keep = keep
+    this.#keep = previousVersionsMax + 1
   }
 
   /** Version `version` applied: `references` is what its metadata file names. */

@@ -28,7 +28,7 @@ export interface IcebergWriterDeps {
   /** One version's manifest, a tombstone included. */
   manifest: (name: string, version: number) => Promise<Manifest>
   warehouse: string
-  /** v<N>.metadata.json files kept per table (catalog.iceberg_previous_versions_max). */
+  /** Previous v<N>.metadata.json files kept per table besides the current one (catalog.iceberg_previous_versions_max). */
   previousVersionsMax: number
   onError: (name: string, err: unknown) => void
 }

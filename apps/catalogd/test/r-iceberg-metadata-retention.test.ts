@@ -1,10 +1,13 @@
 import type { Manifest } from '@lakehouse/shared/clients/catalog.ts'
+import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 import { describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
 import { icebergMetadataKey } from '../src/iceberg-layout.ts'
 import { MAX_MANIFESTS } from '../src/iceberg-manifests.ts'
 import { SNAPSHOTS_KEPT } from '../src/iceberg-metadata.ts'
 import { IcebergWriter } from '../src/iceberg-writer.ts'
+import { request, seedFiles } from './fixtures.ts'
 
 // Issue 18, metadata retention (ADR-016 amended): bytes under iceberg/ follow the data, not the
 // number of commits, and every file a kept metadata file references is still there. Exact counts,
@@ -113,17 +116,17 @@ describe('iceberg metadata retention keeps what kept metadata references, and no
     // Exact figures for docs/BENCHMARKS.md.
     console.info('iceberg bytes', { at: Object.fromEntries(at), kept, all })
     expect(at.get(1000)).toBeLessThanOrEqual((at.get(500) as number) * 1.1)
-    expect(kept.objects).toBeLessThanOrEqual(KEEP + (KEEP + SNAPSHOTS_KEPT) + (KEEP + SNAPSHOTS_KEPT + MAX_MANIFESTS))
+    expect(kept.objects).toBeLessThanOrEqual(3 * (KEEP + 1 + SNAPSHOTS_KEPT) + MAX_MANIFESTS)
     expect(kept.bytes * 5).toBeLessThan(all.bytes)
     const metadataFiles = [...storage.objects.keys()].filter((k) => k.endsWith('.metadata.json'))
-    expect(metadataFiles).toHaveLength(KEEP)
+    expect(metadataFiles).toHaveLength(KEEP + 1)
   })
 
   it('every kept metadata file still reads in full: its lists, its manifests, its metadata-log', async () => {
     const storage = new MemoryStorage()
     await appendAll(storage, 400)
     const reads = new Set<string>()
-    for (let version = 400 - KEEP + 1; version <= 400; version++) {
+    for (let version = 400 - KEEP; version <= 400; version++) {
       for (const key of await readAll(storage, version, version === 400)) reads.add(key)
     }
     // Nothing kept that no kept metadata file references, beyond manifests merged away meanwhile.
@@ -149,9 +152,9 @@ describe('iceberg metadata retention keeps what kept metadata references, and no
       if (latest % 37 === 0) await readAll(storage, latest, true)
     }
     await Promise.all([ahead.settle(), behind.settle()])
-    for (let version = 600 - KEEP + 1; version <= 600; version++) await readAll(storage, version, version === 600)
+    for (let version = 600 - KEEP; version <= 600; version++) await readAll(storage, version, version === 600)
     const metadataFiles = [...storage.objects.keys()].filter((k) => k.endsWith('.metadata.json'))
-    expect(metadataFiles).toHaveLength(KEEP)
+    expect(metadataFiles).toHaveLength(KEEP + 1)
   })
 
   it('a failed delete does not fail the pass and is retried by a later one', async () => {
@@ -172,8 +175,8 @@ describe('iceberg metadata retention keeps what kept metadata references, and no
     }
     expect(errors).toHaveLength(3)
     expect(storage.objects.has(victim)).toBe(false)
-    expect(storage.objects.has(icebergMetadataKey('sales', 11))).toBe(true)
-    expect(storage.objects.has(icebergMetadataKey('sales', 10))).toBe(false)
+    expect(storage.objects.has(icebergMetadataKey('sales', 10))).toBe(true)
+    expect(storage.objects.has(icebergMetadataKey('sales', 9))).toBe(false)
   })
 
   it('a new process sweeps what an earlier one left, listing the folder once', async () => {
@@ -185,7 +188,37 @@ describe('iceberg metadata retention keeps what kept metadata references, and no
     await w.settle()
     expect((storage.calls.list ?? 0) - lists).toBe(1)
     const metadataFiles = [...storage.objects.keys()].filter((k) => k.endsWith('.metadata.json'))
-    expect(metadataFiles).toHaveLength(KEEP)
-    for (let version = 1000 - KEEP + 1; version <= 1000; version++) await readAll(storage, version, version === 1000)
+    expect(metadataFiles).toHaveLength(KEEP + 1)
+    for (let version = 1000 - KEEP; version <= 1000; version++) await readAll(storage, version, version === 1000)
+  })
+
+  it('catalogd keeps the current and catalog.iceberg_previous_versions_max previous files, and the REST answer reads in full', async () => {
+    const config = testConfig({
+      catalog: { iceberg_warehouse: WAREHOUSE, iceberg_previous_versions_max: 10, compaction_auto: false },
+    })
+    const storage = new MemoryStorage()
+    const app = buildApp({ config, storage })
+    let loaded: { 'metadata-location': string; metadata: Record<string, unknown> } | undefined
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `f${i}`)
+      for (const [i, file] of seedFiles(storage, 'sales', ids).entries()) {
+        const payload = request(i === 0 ? 'create' : 'append', [file])
+        const res = await app.inject({ method: 'POST', url: '/v1/catalog/datasets/sales/commits', payload })
+        expect(res.statusCode, res.body).toBeLessThan(300)
+      }
+      const res = await app.inject({ method: 'GET', url: '/v1/iceberg/v1/namespaces/lakehouse/tables/sales' })
+      expect(res.statusCode, res.body).toBe(200)
+      loaded = res.json()
+    } finally {
+      await app.close()
+      config.cleanup()
+    }
+    expect(loaded?.['metadata-location']).toBe(`${WAREHOUSE}/${icebergMetadataKey('sales', 40)}`)
+    expect(loaded?.metadata.properties).toMatchObject({ 'write.metadata.previous-versions-max': '10' })
+    const metadataFiles = [...storage.objects.keys()].filter((k) => k.endsWith('.metadata.json'))
+    expect(metadataFiles.sort()).toEqual(
+      Array.from({ length: 11 }, (_, i) => icebergMetadataKey('sales', 30 + i)).sort(),
+    )
+    await readAll(storage, 40, true)
   })
 })
