@@ -5,19 +5,18 @@ import type { CatalogStorage } from './storage-port.ts'
 // Metadata retention (ADR-016, amended for issue 18 metadata retention): what Iceberg does with
 // write.metadata.delete-after-commit.enabled + write.metadata.previous-versions-max and snapshot
 // expiry. The current v<N>.metadata.json and the `previousVersionsMax` before it stay (Iceberg
-// counts previous versions: the current file's metadata-log, its last 10, then names only kept
-// files); so does every manifest list and manifest
-// one of them references; everything older goes. Every object is named by the version that wrote
-// it, and what a metadata file references only moves forward with the version (the kept snapshots
-// slide, a snapshot lists the manifests of the one before plus its own, or one new merged one), so
-// "older" is a number per kind: a floor. Below the floor of the oldest kept file nothing is
-// referenced by it, by any newer file, or by any version a replica will write next.
+// counts previous versions, so the current file's metadata-log, its last 10, names only kept
+// files); so does every manifest list and manifest one of them references; everything older goes.
+// Every object is named by the version that wrote it, and what a metadata file references only
+// moves forward with the version (the kept snapshots slide, a snapshot lists the manifests of the
+// one before plus its own, or one new merged one), so "older" is a number per kind: a floor. Below
+// the floor of the oldest kept file nothing is referenced by it or by any newer version.
 //
 // Deletes come after the version's metadata is written and never hold a commit: they run after
 // the pass, and a failed one stays below the floor for the next pass to retry. A pass deletes the
-// range the floors moved by since the pass before (about three keys a commit, however long the
+// range the floors moved by since the pass before (about two keys a commit, however long the
 // history); only the first pass of a process lists the table's metadata folder, once, to sweep
-// what earlier processes left (a crash, a failed delete, a laggard replica).
+// what earlier processes left (a crash, a failed delete, a laggard replica's re-creations).
 
 /** Versions below these numbers are no longer referenced by any kept metadata file. */
 export interface Floors extends IcebergReferences {
