@@ -61,6 +61,7 @@ export function buildApp(deps: CatalogdDeps): App {
     history: (name) => catalog.history(name),
     ...icebergVersions(catalog),
     warehouse: icebergWarehouse(config),
+    previousVersionsMax: config.catalog.iceberg_previous_versions_max,
     onError: (name, err) => app.log.warn({ dataset: name, err }, 'iceberg metadata not written'),
   })
   iceberg = writer

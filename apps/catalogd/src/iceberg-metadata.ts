@@ -23,9 +23,21 @@ import { FieldIds, type IcebergSchema, nameMapping, unmappedColumn } from './ice
 /**
  * Snapshots (and metadata-log entries) v<N>.metadata.json keeps; older ones are expired, as an
  * engine's expire_snapshots(retain_last) does. Each costs ~700 bytes in every later metadata file;
- * older snapshots stay readable through their own v<N>.metadata.json, which is never removed.
+ * older snapshots stay readable through their own v<N>.metadata.json while retention keeps it
+ * (iceberg-retention.ts).
  */
 export const SNAPSHOTS_KEPT = 10
+
+/** Previous metadata files kept by default besides the current one (catalog.iceberg_previous_versions_max, as Iceberg's own default). */
+export const PREVIOUS_VERSIONS_MAX = 100
+
+/** The oldest objects the latest metadata file references, by the version that wrote them. */
+export interface IcebergReferences {
+  /** snap-<N>.avro: the oldest kept snapshot. */
+  list: number
+  /** manifest-<N>.avro: the oldest manifest a kept snapshot lists. */
+  manifest: number
+}
 
 export interface IcebergObject {
   key: string
@@ -73,6 +85,9 @@ export class IcebergTable {
   readonly #schemas: IcebergSchema[] = []
   readonly #schemaIds = new Map<string, number>()
   readonly #snapshots: Array<Record<string, unknown>> = []
+  /** Per kept snapshot (same order), the oldest manifest its list names. */
+  readonly #snapshotManifests: number[] = []
+  readonly #previousVersionsMax: number
   readonly #metadataLog: Array<{ 'metadata-file': string; 'timestamp-ms': number }> = []
   #live = new Map<string, LiveFile>()
   #manifests: ManifestRef[] = []
@@ -81,8 +96,9 @@ export class IcebergTable {
   #version = 0
 
   /** `first` is the dataset's version 1: the table's identity comes from it. */
-  constructor(first: Manifest, warehouse: string) {
+  constructor(first: Manifest, warehouse: string, previousVersionsMax = PREVIOUS_VERSIONS_MAX) {
     this.#name = first.name
+    this.#previousVersionsMax = previousVersionsMax
     this.#uri = (key) => `${warehouse}/${key}`
     this.#uuid = tableUuid(first.name, first.committed_at)
   }
@@ -90,6 +106,16 @@ export class IcebergTable {
   /** The last version applied (0 before any). */
   get version(): number {
     return this.#version
+  }
+
+  /** What the latest metadata file references: nothing older is needed to read it. */
+  get references(): IcebergReferences {
+    const list = this.#snapshots[0]?.['snapshot-id']
+    const none = this.#version + 1
+    return {
+      list: typeof list === 'number' ? list : none,
+      manifest: Math.min(none, ...this.#snapshotManifests),
+    }
   }
 
   /**
@@ -188,7 +214,9 @@ export class IcebergTable {
       },
       'schema-id': schema['schema-id'],
     })
+    this.#snapshotManifests.push(Math.min(version, ...refs.map((r) => r.added_snapshot_id)))
     keepLast(this.#snapshots, SNAPSHOTS_KEPT)
+    keepLast(this.#snapshotManifests, SNAPSHOTS_KEPT)
     this.#live = next
     this.#manifests = refs
     this.#current = version
@@ -215,6 +243,9 @@ export class IcebergTable {
       'sort-orders': [{ 'order-id': 0, fields: [] }],
       properties: {
         'schema.name-mapping.default': nameMapping(schema),
+        // What this catalog's retention does (iceberg-retention.ts), told as Iceberg's own properties.
+        'write.metadata.delete-after-commit.enabled': 'true',
+        'write.metadata.previous-versions-max': String(this.#previousVersionsMax),
         'lakehouse.dataset': this.#name,
         'lakehouse.version': String(manifest.version),
       },
@@ -243,10 +274,11 @@ export function deriveIceberg(
   onVersion: (objects: VersionObjects) => void,
   /** Versions below this are replayed for their state only, not encoded (a pass after one commit). */
   from = 1,
+  previousVersionsMax = PREVIOUS_VERSIONS_MAX,
 ): IcebergTable | undefined {
   const first = history[0]
   if (!first) return undefined
-  const table = new IcebergTable(first, warehouse)
+  const table = new IcebergTable(first, warehouse, previousVersionsMax)
   for (const manifest of history) {
     const encode = manifest.version >= from
     const objects = table.apply(manifest, encode)

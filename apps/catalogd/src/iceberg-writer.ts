@@ -3,6 +3,7 @@ import type { Manifest } from '@lakehouse/shared/contracts/catalog.ts'
 import type { Catalog } from './catalog.ts'
 import { icebergMetadataKey } from './iceberg-layout.ts'
 import { IcebergTable, Unrepresentable, type VersionObjects } from './iceberg-metadata.ts'
+import { IcebergRetention } from './iceberg-retention.ts'
 import type { CatalogStorage } from './storage-port.ts'
 
 // Writes the derived Iceberg metadata (ADR-016): for every catalog version that lacks its
@@ -14,6 +15,9 @@ import type { CatalogStorage } from './storage-port.ts'
 // Incremental (issue 18): each dataset's IcebergTable is kept in memory as of the last version
 // this process wrote, so a pass reads only the new versions' manifests. A cold start (or a pass
 // that failed half-way) rebuilds it by one replay of the history.
+//
+// Retention (iceberg-retention.ts): after a pass has written its versions, what no kept metadata
+// file references is deleted, in the background of the pass (a REST answer does not wait for it).
 
 export interface IcebergWriterDeps {
   storage: CatalogStorage
@@ -24,15 +28,24 @@ export interface IcebergWriterDeps {
   /** One version's manifest, a tombstone included. */
   manifest: (name: string, version: number) => Promise<Manifest>
   warehouse: string
+  /** Previous v<N>.metadata.json files kept per table besides the current one (catalog.iceberg_previous_versions_max). */
+  previousVersionsMax: number
   onError: (name: string, err: unknown) => void
+}
+
+interface TableState {
+  table: IcebergTable
+  retention: IcebergRetention
 }
 
 export class IcebergWriter {
   readonly #deps: IcebergWriterDeps
   /** Per dataset, the table state as of the highest version known written (metadata is immutable). */
-  readonly #tables = new Map<string, IcebergTable>()
+  readonly #tables = new Map<string, TableState>()
   /** One pass per dataset at a time; a request during a pass waits for it, then runs its own. */
   readonly #running = new Map<string, Promise<number>>()
+  /** One prune per dataset at a time; one asked for meanwhile runs after it (`again`). */
+  readonly #pruning = new Map<string, { done: Promise<void>; again: boolean }>()
 
   constructor(deps: IcebergWriterDeps) {
     this.#deps = deps
@@ -61,13 +74,17 @@ export class IcebergWriter {
 
   /** Waits for the passes in flight (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()])
+    while (this.#running.size > 0 || this.#pruning.size > 0) {
+      await Promise.allSettled([...this.#running.values(), ...[...this.#pruning.values()].map((p) => p.done)])
+    }
   }
 
   async #pass(name: string): Promise<number> {
     try {
-      const table = this.#tables.get(name)
-      return table ? await this.#advance(name, table) : await this.#coldStart(name)
+      const state = this.#tables.get(name)
+      const latest = state ? await this.#advance(name, state) : await this.#coldStart(name)
+      this.#prune(name)
+      return latest
     } catch (err) {
       // The state may be ahead of what was written: the next pass replays instead. An
       // unrepresentable version left it unchanged, every version below written: kept.
@@ -77,13 +94,33 @@ export class IcebergWriter {
   }
 
   /** Versions table.version+1..latest, each read by its number and written unless already there. */
-  async #advance(name: string, table: IcebergTable): Promise<number> {
+  async #advance(name: string, { table, retention }: TableState): Promise<number> {
     const latest = await this.#deps.latest(name)
     while (table.version < latest) {
       const objects = table.apply(await this.#deps.manifest(name, table.version + 1))
       await this.#write(name, objects)
+      retention.record(objects.version, table.references)
     }
     return latest
+  }
+
+  /** Retention after a pass, off its path; errors are reported, the next pass retries. */
+  #prune(name: string): void {
+    const running = this.#pruning.get(name)
+    if (running) {
+      running.again = true
+      return
+    }
+    const entry = { done: Promise.resolve(), again: false }
+    const run = async (): Promise<void> => {
+      do {
+        entry.again = false
+        const retention = this.#tables.get(name)?.retention
+        await retention?.prune(this.#deps.storage).catch((err: unknown) => this.#deps.onError(name, err))
+      } while (entry.again)
+    }
+    entry.done = run().finally(() => this.#pruning.delete(name))
+    this.#pruning.set(name, entry)
   }
 
   /**
@@ -97,12 +134,15 @@ export class IcebergWriter {
     if (!first) return latest
     let written = latest
     while (written > 0 && !(await this.#deps.storage.head(icebergMetadataKey(name, written)))) written--
-    const table = new IcebergTable(first, this.#deps.warehouse)
-    this.#tables.set(name, table)
+    const keep = this.#deps.previousVersionsMax
+    const table = new IcebergTable(first, this.#deps.warehouse, keep)
+    const retention = new IcebergRetention(name, keep)
+    this.#tables.set(name, { table, retention })
     for (const manifest of history) {
       const encode = manifest.version > written
       const objects = table.apply(manifest, encode)
       if (encode) await this.#write(name, objects)
+      retention.record(manifest.version, table.references)
     }
     return latest
   }

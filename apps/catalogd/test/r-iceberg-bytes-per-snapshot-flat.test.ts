@@ -35,7 +35,7 @@ function appends(n: number): Manifest[] {
 
 function derive(history: Manifest[]): VersionObjects[] {
   const out: VersionObjects[] = []
-  deriveIceberg(history, WAREHOUSE, (v) => out.push(v))
+  deriveIceberg(history, WAREHOUSE, (v) => out.push(v), 1, 1000)
   return out
 }
 
@@ -82,6 +82,8 @@ describe('iceberg bytes per snapshot stay flat as history grows (issue 18)', () 
         return history[version - 1] as Manifest
       },
       warehouse: WAREHOUSE,
+      // Every version kept: this compares all 200 with a full derivation (retention has its own test).
+      previousVersionsMax: 1000,
       onError: () => undefined,
     })
     await writer.ensure('sales')

@@ -46,6 +46,13 @@ export const catalogSectionSchema = z.strictObject({
    * Unset: s3://<bucket> with s3; with fs, the gateway's object route http://<host>:<port>/v1/storage/objects
    * (files on disk carry storaged's trailer, so file:// would not give a reader the object's bytes).
    */
+  /**
+   * Previous v<N>.metadata.json files kept per Iceberg table besides the current one (Iceberg's
+   * write.metadata.previous-versions-max); older ones, and the manifest lists and manifests only
+   * they reference, are deleted after each pass (ADR-016, amended for metadata retention). At
+   * least the 10 the current file's metadata-log names.
+   */
+  iceberg_previous_versions_max: z.number().int().min(10).default(100),
   iceberg_warehouse: z
     .string()
     .regex(/^(s3a?:\/\/|https?:\/\/)\S+$/, 'an s3://, s3a:// or http(s):// URI')
