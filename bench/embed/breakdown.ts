@@ -57,7 +57,6 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-const asBytes = (answer: string | Buffer): Buffer => (typeof answer === 'string' ? Buffer.from(answer) : answer)
 const round = (ms: number) => Number(ms.toFixed(2))
 
 export async function measureBreakdown(client: EmbedClient, daemonPid: number): Promise<Breakdown> {
@@ -73,12 +72,12 @@ export async function measureBreakdown(client: EmbedClient, daemonPid: number): 
     const server_request_parse = await perBatch(bodies, (body) => EmbedRequest.parse(JSON.parse(body)))
     const server_embed = await perBatch(batches, (texts) => embedder.embed({ texts }))
     const results = await Promise.all(batches.map((texts) => embedder.embed({ texts })))
-    const server_answer = await perBatch(results, (result) => asBytes(base64Answer(result)))
+    const server_answer = await perBatch(results, base64Answer)
     const server_inject = await perBatch(bodies, (payload) =>
       app.inject({ method: 'POST', url: '/v1/embed', payload, headers: { 'content-type': 'application/json' } }),
     )
     const client_request = await perBatch(batches, (texts) => JSON.stringify({ texts, encoding: 'base64' }))
-    const answers = results.map((result) => asBytes(base64Answer(result)))
+    const answers = results.map(base64Answer)
     const client_answer = await perBatch(answers, (bytes) =>
       Base64EmbedResponse.parse(JSON.parse(bytes.toString('utf8'))).vectors.map(decodeFloat32Base64),
     )
