@@ -8,6 +8,8 @@ import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemo
 // bench/ is not a workspace package: the in-process baseline is embedd's own hashing module, the
 // very code the daemon runs.
 import { hashEmbed } from '../../apps/embedd/src/hashing.ts'
+import { formatBreakdown, measureBreakdown } from './breakdown.ts'
+import { chunks, makeTexts } from './texts.ts'
 
 // bench/embed: texts/s of the built-in hashing embedder in-process (the raw engine) against the same
 // texts through embedd over HTTP (POST /v1/embed, keep-alive, one request at a time), at batch sizes
@@ -20,29 +22,6 @@ const TEXTS_PER_SIZE = QUICK ? 2_048 : 20_480
 const BATCH_SIZES = [1, 32, 256]
 const DIM = 768
 const REPO = resolve(import.meta.dirname, '../..')
-
-const WORDS = (
-  'senior junior python typescript engineer developer data platform backend frontend kubernetes postgres ' +
-  'duckdb spark remote hybrid berlin austin chicago nurse forklift operator warehouse night shift payroll ' +
-  'accountant analyst reliability pipelines mentoring on call years experience contract permanent team lead'
-).split(' ')
-
-/** Deterministic distinct texts (an LCG picks the words), so every run embeds the same input. */
-function makeTexts(count: number, seed: number): string[] {
-  let state = seed >>> 0
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    return state
-  }
-  return Array.from({ length: count }, (_, i) => {
-    const words = Array.from({ length: 20 + (next() % 10) }, () => WORDS[next() % WORDS.length])
-    return `${i} ${words.join(' ')}`
-  })
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
-}
 
 function inProcess(texts: string[], batch: number): number {
   const started = performance.now()
@@ -128,6 +107,7 @@ async function main(): Promise<void> {
       })
     }
     const hashing = hashRates()
+    const breakdown = await measureBreakdown(client, daemon.child.pid as number)
     console.log(`\n## embed (hashing-768, ${QUICK ? 'quick' : 'full'})\n`)
     console.log('| batch | texts | in-process texts/s | HTTP texts/s | ratio | HTTP base64 texts/s | ratio |')
     console.log('|---:|---:|---:|---:|---:|---:|---:|')
@@ -140,6 +120,7 @@ async function main(): Promise<void> {
       `\nper-feature hash: FNV-1a ${hashing.fnv1a_per_s}/s, node:crypto md5 ${hashing.crypto_md5_per_s}/s ` +
         `(${(hashing.fnv1a_per_s / hashing.crypto_md5_per_s).toFixed(1)}x)\n`,
     )
+    console.log(`### where one batch-256 base64 request goes\n\n${formatBreakdown(breakdown)}\n`)
     mkdirSync(join(REPO, 'bench/results'), { recursive: true })
     const result = {
       bench: 'embed',
@@ -148,6 +129,7 @@ async function main(): Promise<void> {
       node: process.version,
       rows,
       hashing,
+      breakdown,
       at: new Date().toISOString(),
     }
     writeFileSync(join(REPO, 'bench/results/embed.json'), `${JSON.stringify(result, null, 2)}\n`)

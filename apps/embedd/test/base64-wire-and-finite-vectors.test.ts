@@ -50,7 +50,7 @@ describe('base64 on the wire', () => {
 
   it("embedd's hand-written answer parses with the contract's schema, whatever the model is called", () => {
     const model = 'we"ird\\name\u2028'
-    const parsed = Base64EmbedResponse.parse(JSON.parse(base64Answer({ model, dim: 3, vectors })))
+    const parsed = Base64EmbedResponse.parse(JSON.parse(base64Answer({ model, dim: 3, vectors }).toString('utf8')))
     expect(parsed).toEqual({ model, dim: 3, encoding: 'base64', vectors: vectors.map(encodeFloat32Base64) })
     expect(parsed.vectors.map(decodeFloat32Base64)).toEqual(vectors)
   })

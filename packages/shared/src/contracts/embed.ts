@@ -59,15 +59,23 @@ export function encodeFloat32Base64(vector: Float32Array): string {
   return (os.endianness() === 'LE' ? bytes : Buffer.from(bytes).swap32()).toString('base64')
 }
 
-/** base64 of float32 little-endian bytes -> Float32Array (copied, so it is aligned and owned). */
+/**
+ * base64 of float32 little-endian bytes -> Float32Array, aligned and owned. On little-endian hosts
+ * the text is decoded straight into the array's own bytes: no intermediate buffer, no copy, and
+ * half the allocations of decode-then-copy, which set the client's garbage collection pace at
+ * batch 256 (ADR-028).
+ */
 export function decodeFloat32Base64(text: string): Float32Array {
+  if (os.endianness() !== 'LE') return decodeSwapped(text)
+  // An upper bound: characters outside the alphabet are skipped by the decoder, so fewer may come.
+  const out = new Float32Array(Buffer.byteLength(text, 'base64') >> 2)
+  const written = Buffer.from(out.buffer).write(text, 'base64')
+  return written === out.byteLength ? out : out.slice(0, written >> 2)
+}
+
+function decodeSwapped(text: string): Float32Array {
   const bytes = Buffer.from(text, 'base64')
   const out = new Float32Array(bytes.byteLength >> 2)
-  if (os.endianness() === 'LE') {
-    // One copy of the bytes as they are: the wire order is the platform's.
-    new Uint8Array(out.buffer).set(bytes.subarray(0, out.byteLength))
-    return out
-  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true)
   return out
