@@ -1,9 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { dataPath } from '@lakehouse/shared'
+import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
 import type { FolderEntries } from '../src/folder-snapshots.ts'
-import { FsListing, readFolder } from '../src/fs-listing.ts'
+import { FsBackend } from '../src/fs-backend.ts'
+import { FsListing, LISTING_CACHE_MAX_BYTES, readFolder } from '../src/fs-listing.ts'
 import { compareKeys } from '../src/key.ts'
 
 // ADR-026: a page of the fs listing reads only what it returns (plus a binary search), not the
@@ -135,5 +139,24 @@ describe('r-listing-page-cost-bounded', () => {
     expect(await walkAll(listing, 'u/a', 1)).toEqual(['u/a.c', 'u/a/b', 'u/a0'])
     expect(await page(listing, 'u/', '\u{1f600}', 10)).toEqual([])
     expect(await page(listing, 'u/', 'u/\ufffd', 10)).toEqual(['u/\u{1f600}/x'])
+  })
+
+  it('reports what the cache holds and its bound in /metrics', async () => {
+    const config = testConfig()
+    const app = await buildApp({ config, backend: await FsBackend.open(dataPath(config, undefined, 'storage')) })
+    try {
+      for (const key of ['p/a', 'p/b', 'p/c']) {
+        const put = await app.inject({ method: 'PUT', url: `/v1/storage/objects/${key}`, payload: 'x' })
+        expect(put.statusCode).toBe(201)
+      }
+      const first = await app.inject({ url: '/v1/storage/objects?prefix=p/&limit=2' })
+      expect(first.json().next_cursor).toBe('p/b')
+      const metrics = (await app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).body
+      expect(metrics).toMatch(new RegExp(`^storage_listing_cache_max_bytes\\{[^}]*\\} ${LISTING_CACHE_MAX_BYTES}$`, 'm'))
+      expect(metrics).toMatch(/^storage_listing_cache_bytes\{[^}]*\} [1-9]\d*$/m)
+    } finally {
+      await app.close()
+      config.cleanup()
+    }
   })
 })
