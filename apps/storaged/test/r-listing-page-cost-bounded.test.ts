@@ -152,7 +152,9 @@ describe('r-listing-page-cost-bounded', () => {
       const first = await app.inject({ url: '/v1/storage/objects?prefix=p/&limit=2' })
       expect(first.json().next_cursor).toBe('p/b')
       const metrics = (await app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).body
-      expect(metrics).toMatch(new RegExp(`^storage_listing_cache_max_bytes\\{[^}]*\\} ${LISTING_CACHE_MAX_BYTES}$`, 'm'))
+      expect(metrics).toMatch(
+        new RegExp(`^storage_listing_cache_max_bytes\\{[^}]*\\} ${LISTING_CACHE_MAX_BYTES}$`, 'm'),
+      )
       expect(metrics).toMatch(/^storage_listing_cache_bytes\{[^}]*\} [1-9]\d*$/m)
     } finally {
       await app.close()
