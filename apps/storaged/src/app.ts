@@ -1,6 +1,7 @@
 import { type App, type Config, createServer, metricsRegistry } from '@lakehouse/shared'
 import type { ObjectBackend } from './backend.ts'
-import { storageMetrics } from './metrics.ts'
+import { FsBackend } from './fs-backend.ts'
+import { listingMetrics, storageMetrics } from './metrics.ts'
 import { ObjectService } from './objects.ts'
 import { registerListRoute } from './routes/list.ts'
 import { registerObjectRoutes } from './routes/objects.ts'
@@ -20,7 +21,9 @@ export async function buildApp(deps: StoragedDeps): Promise<App> {
     config,
     readyChecks: { [`backend_${backend.kind}`]: () => backend.check() },
   })
-  const objects = new ObjectService(backend, config.storage.max_object_bytes, storageMetrics(metricsRegistry(app)))
+  const registry = metricsRegistry(app)
+  const objects = new ObjectService(backend, config.storage.max_object_bytes, storageMetrics(registry))
+  if (backend instanceof FsBackend) listingMetrics(registry, backend.listing)
   await registerObjectRoutes(app, objects)
   registerListRoute(app, objects)
   app.addHook('onClose', async () => {

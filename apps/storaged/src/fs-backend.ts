@@ -13,7 +13,7 @@ import type {
   RangeSpec,
 } from './backend.ts'
 import { FileHasher } from './file-hasher.ts'
-import { walkKeys } from './fs-listing.ts'
+import { FsListing } from './fs-listing.ts'
 import { readTrailer } from './fs-trailer.ts'
 import { RESERVED_TOP } from './key.ts'
 import { KeyLock } from './key-lock.ts'
@@ -52,10 +52,12 @@ export class FsBackend implements ObjectBackend {
   readonly #tmpDir: string
   readonly #lock = new KeyLock()
   readonly #hasher = new FileHasher()
+  readonly listing: FsListing
 
   private constructor(root: string) {
     this.root = resolve(root)
     this.#tmpDir = join(this.root, RESERVED_TOP)
+    this.listing = new FsListing(this.root)
   }
 
   /** Opens a root, creating it, and removes temp files a crashed write left behind. */
@@ -226,7 +228,7 @@ export class FsBackend implements ObjectBackend {
 
   async list(prefix: string, cursor: string | undefined, limit: number): Promise<ListResult> {
     const objects: ObjectInfo[] = []
-    for await (const key of walkKeys(this.root, prefix, cursor)) {
+    for await (const key of this.listing.walkKeys(prefix, cursor)) {
       const info = await this.#current(key)
       if (!info) continue
       if (objects.length === limit) return { objects, nextCursor: objects.at(-1)?.key ?? null }

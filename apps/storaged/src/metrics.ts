@@ -1,8 +1,10 @@
-import { Counter, type Registry } from '@lakehouse/shared/metrics.ts'
+import { Counter, Gauge, type Registry } from '@lakehouse/shared/metrics.ts'
+import type { FsListing } from './fs-listing.ts'
 import type { ObjectEvents } from './objects.ts'
 
 // storaged's own figures (ADR-019): object bytes stored (PUT bodies that took) and served (GET
-// bodies, counted as each answer starts).
+// bodies, counted as each answer starts), and on the fs backend the bytes its listing cache holds
+// against their bound (ADR-026).
 
 export function storageMetrics(registry: Registry): ObjectEvents {
   const stored = new Counter({
@@ -16,4 +18,23 @@ export function storageMetrics(registry: Registry): ObjectEvents {
     registers: [registry],
   })
   return { onStored: (bytes) => stored.inc(bytes), onServed: (bytes) => served.inc(bytes) }
+}
+
+export function listingMetrics(registry: Registry, listing: FsListing): void {
+  new Gauge({
+    name: 'storage_listing_cache_bytes',
+    help: 'Bytes of sorted folder snapshots held for paginated fs listings',
+    registers: [registry],
+    collect() {
+      this.set(listing.cacheBytes().bytes)
+    },
+  })
+  new Gauge({
+    name: 'storage_listing_cache_max_bytes',
+    help: 'Bound of the fs listing cache',
+    registers: [registry],
+    collect() {
+      this.set(listing.cacheBytes().maxBytes)
+    },
+  })
 }

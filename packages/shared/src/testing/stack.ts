@@ -12,6 +12,11 @@ import { type DaemonProcess, startDaemon } from './daemon-process.ts'
 // each is pointed at the ones started before it (LH_PEERS_*). `stop()` ends them in reverse and
 // removes the folder, whatever failed in between.
 
+/** As the systemd units run them (deploy/systemd): storaged's young generation capped (ADR-026). */
+const DAEMON_ENV: Partial<Record<PeerDaemon, Record<string, string>>> = {
+  storaged: { NODE_OPTIONS: '--max-semi-space-size=16' },
+}
+
 export interface StackOptions {
   /** Daemons after storaged and catalogd, started in this order, e.g. ['ingestd', 'queryd']. */
   more?: PeerDaemon[]
@@ -56,7 +61,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const start = async (daemon: PeerDaemon, env: Record<string, string> = {}) => {
     const child = await startDaemon(daemon, {
-      env: { LH_PATHS_DATA_DIR: dataDir, ...options.env, ...peers, ...options.envOf?.[daemon], ...env },
+      env: {
+        LH_PATHS_DATA_DIR: dataDir,
+        ...DAEMON_ENV[daemon],
+        ...options.env,
+        ...peers,
+        ...options.envOf?.[daemon],
+        ...env,
+      },
     })
     started.push(child)
     daemons[daemon] = child
