@@ -12,6 +12,8 @@ const TALLIES = [
   'query_manifest_reads_total',
   'query_parquet_cache_fetches_total',
   'query_guard_cache_hits_total',
+  'query_pool_reuses_total',
+  'query_statement_cache_hits_total',
 ]
 
 /** Sums and counts of every phase histogram, and the round-trip tallies, from queryd's /metrics. */

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { querySectionSchema } from '@lakehouse/shared/config/sections/query.ts'
 import { startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
 import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 // bench/ is not a workspace package: DuckDB comes through queryd's own sandbox module, so the
@@ -97,11 +98,16 @@ function gatewayRunner(url: string): Runner {
 async function inProcessRunner(work: string, files: string[]) {
   const cache = join(work, 'inprocess')
   mkdirSync(cache, { recursive: true })
+  // queryd's defaults, the DuckDB caches included (the sandbox alone leaves the external file cache
+  // on, queryd turns it off: ADR-025 found the baseline ran with it on).
+  const query = querySectionSchema.parse({})
   const instance = await openSandbox({
     allowedDirectories: [`${cache}/`],
-    memoryLimit: '2GB',
-    threads: 2,
+    memoryLimit: query.memory_limit,
+    threads: query.threads,
     spillDirectory: join(work, 'spill'),
+    parquetMetadataCache: query.parquet_metadata_cache,
+    externalFileCache: query.external_file_cache,
   })
   const setup = await instance.connect()
   const paths = files.map((f) => `'${f}'`).join(', ')

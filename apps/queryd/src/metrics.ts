@@ -60,6 +60,20 @@ export function queryMetrics(registry: Registry): QueryMetrics {
   tallyCounter(registry, 'query_guard_cache_hits_total', 'Statements whose guard verdict was cached', () =>
     service ? service.engine.guardCache.hits : 0,
   )
+  tallyCounter(registry, 'query_pool_reuses_total', 'Runs served by a pooled DuckDB connection (ADR-025)', () =>
+    service ? service.engine.pool.reused : 0,
+  )
+  tallyCounter(registry, 'query_statement_cache_hits_total', 'Runs that used a kept prepared statement', () =>
+    service ? service.engine.pool.statementHits : 0,
+  )
+  new Gauge({
+    name: 'query_pool_idle_connections',
+    help: 'Idle DuckDB connections in the pool (bounded by query.pool_connections)',
+    registers: [registry],
+    collect() {
+      this.set(service?.engine.pool.idle ?? 0)
+    },
+  })
   new Gauge({
     name: 'query_parquet_cache_hit_ratio',
     help: 'Share of Parquet cache lookups served without a download, since start (1 before any lookup)',

@@ -9,16 +9,19 @@ import type {
 import { PayloadTooLarge } from '@lakehouse/shared'
 import type { ParsedSqlRequest, QueryColumn } from '@lakehouse/shared/contracts/query.ts'
 import { ChunkGate } from './chunk-gate.ts'
+import { ConnectionPool, type PooledConnection } from './connection-pool.ts'
 import { GuardCache, type GuardVerdict } from './guard-cache.ts'
 import { ResultMeter } from './result-size.ts'
 import { RunGuard } from './run-guard.ts'
 import { noRedaction, type Redactor } from './sql-errors.ts'
 import { prepareChecked } from './statement-guard.ts'
+import type { TableRefs } from './table-refs.ts'
 import type { ViewSet, ViewUse } from './views.ts'
 
 // Runs one user query: the statement guard (its verdict cached by text), then only the views the
 // statement reads brought up to date and their files leased (ADR-021), a connection of its own
-// (one DuckDB instance, one connection per concurrent query), a deadline and
+// (one DuckDB instance, one connection per concurrent query, kept in a pool between queries with
+// its prepared statements, ADR-025), a deadline and
 // cancellation that both interrupt DuckDB, and rows read chunk by chunk up to max_rows, so no format
 // ever holds more than one chunk beyond what it returns. The run owns its connection and lease until
 // its rows are drained or it is closed, whichever comes first.
@@ -35,7 +38,17 @@ export interface QueryLimits {
   concurrentChunks: number
   /** query.guard_cache_bytes: accepted verdicts of the statement guard kept by SQL text (0: off). */
   guardCacheBytes: number
+  /** query.pool_connections: idle DuckDB connections kept between queries (0: off, ADR-025). */
+  poolConnections: number
+  /** query.pool_statements: prepared statements kept per pooled connection (ADR-025). */
+  poolStatements: number
 }
+
+/**
+ * setseed() changes the random state of its connection for the queries after it: a run whose text
+ * names it never gives its connection back to the pool (a literal naming it costs one connect).
+ */
+const SESSION_CHANGING = /setseed/i
 
 /** Where one query's time went before its first row (ms): the per-phase timers of ADR-021. */
 export interface QueryPhases {
@@ -68,8 +81,15 @@ export interface RunEnded {
   isTimedOut: boolean
 }
 
+/** A promise whose failure is kept as a value: a speculative run may fail unobserved. */
+function settle<T>(promise: Promise<T>): Promise<{ result: T } | { err: unknown }> {
+  return promise.then(
+    (result) => ({ result }),
+    (err: unknown) => ({ err }),
+  )
+}
+
 export class QueryEngine {
-  readonly #instance: DuckDBInstance
   readonly #views: ViewSet
   readonly #limits: QueryLimits
   readonly #redact: Redactor
@@ -80,6 +100,7 @@ export class QueryEngine {
   readonly #onRunEnded: (run: RunEnded) => void
   readonly #onPhases: (phases: QueryPhases) => void
   readonly guardCache: GuardCache
+  readonly pool: ConnectionPool
 
   constructor(deps: {
     instance: DuckDBInstance
@@ -94,7 +115,6 @@ export class QueryEngine {
     /** Told once per run that started streaming, where its time went (metrics, ADR-021). */
     onPhases?: (phases: QueryPhases) => void
   }) {
-    this.#instance = deps.instance
     this.#views = deps.views
     this.#limits = deps.limits
     this.#redact = deps.redact
@@ -103,6 +123,10 @@ export class QueryEngine {
     this.#onRunEnded = deps.onRunEnded ?? (() => undefined)
     this.#onPhases = deps.onPhases ?? (() => undefined)
     this.guardCache = new GuardCache(deps.limits.guardCacheBytes)
+    this.pool = new ConnectionPool(deps.instance, {
+      maxIdle: deps.limits.poolConnections,
+      maxStatements: deps.limits.poolStatements,
+    })
   }
 
   /** Queries whose connection is still open (a cancelled query leaves this count). */
@@ -118,7 +142,8 @@ export class QueryEngine {
     const timeoutMs = Math.min(request.timeout_ms ?? this.#limits.defaultTimeoutMs, this.#limits.maxTimeoutMs)
     const maxRows = Math.min(request.max_rows ?? this.#limits.defaultMaxRows, this.#limits.maxRowsCap)
     // The guard first: the tables it finds are the only views brought up to date and leased.
-    const connection = await this.#instance.connect()
+    const pooled = await this.pool.acquire()
+    const { connection } = pooled
     const connected = performance.now()
     let use: ViewUse
     let isCurrent: Promise<boolean> | undefined
@@ -132,13 +157,15 @@ export class QueryEngine {
       if (optimistic) ({ use, isCurrent } = optimistic)
       else use = await this.#views.use(verdict.refs, startedAt)
     } catch (err) {
-      connection.closeSync()
+      this.pool.release(pooled, false)
       throw err
     }
     this.#active += 1
+    const isSessionFree = !SESSION_CHANGING.test(request.sql)
     // Reads `use` when it closes: a stale optimistic bind replaces it below.
     const guard = new RunGuard(
       connection,
+      (isReusable) => this.pool.release(pooled, isReusable && isSessionFree),
       () => use.release(),
       timeoutMs,
       signal,
@@ -149,25 +176,32 @@ export class QueryEngine {
     )
     try {
       const leased = performance.now()
-      let prepared = await this.#prepare(verdict.extracted ?? { byText: { connection, sql: request.sql } }, isCurrent)
-      let waited = performance.now()
-      if (isCurrent && !(await isCurrent)) {
-        // A view this query read moved: bind again over the new views.
-        prepared?.destroySync()
-        use.release()
-        waited = performance.now()
-        use = await this.#views.use(verdict.refs, startedAt)
-        prepared = await prepareChecked({ byText: { connection, sql: request.sql } }, this.#redact)
-      }
-      if (!prepared) throw new Error('unreachable: a failed bind of current views was rethrown')
-      const freshness = performance.now() - waited
-      if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
+      const byText = { byText: { connection, sql: request.sql } }
+      let prepared = await this.#prepare(pooled, request.sql, verdict.refs, verdict.extracted ?? byText, isCurrent)
       const preparedAt = performance.now()
       // DuckDB starts producing the first chunk as soon as the stream exists: the permit is held
       // from here until that chunk has been measured.
       const firstPermit = await this.#gate.acquire()
       guard.onClose(firstPermit)
-      const result = await prepared.stream()
+      // Runs while storage says whether a view moved (ADR-025): its rows leave only once it said
+      // no; over views that moved they are dropped unread, and the leased files stay readable
+      // until then.
+      let streaming = prepared ? settle(this.#stream(prepared, request.params)) : undefined
+      const waited = performance.now()
+      if (isCurrent && !(await isCurrent)) {
+        // A view this query read moved: bind again over the new views. A kept statement over the
+        // old ones is destroyed when the new one replaces it.
+        await streaming
+        use.release()
+        use = await this.#views.use(verdict.refs, startedAt)
+        prepared = await this.#statementFor(pooled, request.sql, verdict.refs, byText)
+        streaming = settle(this.#stream(prepared, request.params))
+      }
+      const freshness = performance.now() - waited
+      if (!streaming) throw new Error('unreachable: a failed bind of current views was rethrown')
+      const streamed = await streaming
+      if ('err' in streamed) throw streamed.err
+      const { result } = streamed
       // Bound and running: a view replaced from now on no longer changes what this run reads.
       use.bound()
       this.#onPhases({
@@ -175,7 +209,7 @@ export class QueryEngine {
         guard: checked - connected,
         freshness: use.freshnessMs + freshness,
         lease: use.leaseMs,
-        prepare: waited - leased,
+        prepare: preparedAt - leased,
         execute: performance.now() - preparedAt,
       })
       const run = this.#run(result, maxRows, guard, startedAt, firstPermit)
@@ -192,16 +226,47 @@ export class QueryEngine {
    * is kept until storage answered: over views that moved it is retried, not the caller's error.
    */
   async #prepare(
+    pooled: PooledConnection,
+    sql: string,
+    refs: TableRefs,
     source: Parameters<typeof prepareChecked>[0],
     isCurrent: Promise<boolean> | undefined,
   ): Promise<DuckDBPreparedStatement | undefined> {
     try {
-      return await prepareChecked(source, this.#redact)
+      return await this.#statementFor(pooled, sql, refs, source)
     } catch (err) {
       // Over views that moved, the caller binds again; over current ones the error is the caller's.
       if (isCurrent && !(await isCurrent)) return undefined
       throw err
     }
+  }
+
+  async #stream(prepared: DuckDBPreparedStatement, params: unknown): Promise<DuckDBResult> {
+    if (params !== undefined) prepared.bind(params as DuckDBValue[])
+    return prepared.stream()
+  }
+
+  /**
+   * The statement for `sql` over the views leased now: the one this connection kept from an earlier
+   * run over the very same view versions, or a new one (then kept). Called while the views are
+   * leased, so the versions read are the versions bound (ADR-025).
+   */
+  async #statementFor(
+    pooled: PooledConnection,
+    sql: string,
+    refs: TableRefs,
+    source: Parameters<typeof prepareChecked>[0],
+  ): Promise<DuckDBPreparedStatement> {
+    const views = this.#views.versionsOf(refs)
+    const kept = views === undefined ? undefined : pooled.statement(sql, views)
+    if (kept) {
+      this.pool.statementHits += 1
+      return kept
+    }
+    this.pool.statementMisses += 1
+    const prepared = await prepareChecked(source, this.#redact)
+    if (views !== undefined) pooled.keep(sql, views, prepared)
+    return prepared
   }
 
   #run(result: DuckDBResult, maxRows: number, guard: RunGuard, startedAt: number, firstPermit: () => void): QueryRun {
@@ -223,7 +288,10 @@ export class QueryEngine {
       const before = meter.bytes
       try {
         chunk = source ? await source.fetchChunk() : null
-        if (!chunk || chunk.rowCount === 0) return undefined
+        if (!chunk || chunk.rowCount === 0) {
+          if (source) guard.drained()
+          return undefined
+        }
         if (sent >= maxRows) {
           truncated = true
           return undefined

@@ -108,6 +108,8 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
       // As many chunks in the making as DuckDB has threads to make them (ADR-007).
       concurrentChunks: config.query.threads,
       guardCacheBytes: config.query.guard_cache_bytes,
+      poolConnections: config.query.pool_connections,
+      poolStatements: config.query.pool_statements,
     },
   })
   const internal = async <T>(read: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
@@ -128,5 +130,15 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
       const reader = await connection.runAndReadAll('SELECT tag, memory_usage_bytes FROM duckdb_memory()')
       return reader.getRows().map(([tag, bytes]) => ({ tag: String(tag), bytes: Number(bytes) }))
     })
-  return { engine, views, cache: access.cache, tables, duckdbMemory, close: () => instance.closeSync() }
+  return {
+    engine,
+    views,
+    cache: access.cache,
+    tables,
+    duckdbMemory,
+    close: () => {
+      engine.pool.close()
+      instance.closeSync()
+    },
+  }
 }

@@ -110,6 +110,21 @@ export class ViewSet {
   }
 
   /**
+   * The versions of the views `refs` reads as they stand now, as one string: what a statement
+   * prepared now is bound over (ADR-025). Called while the views are leased, so no DDL moves them
+   * in between. Undefined for a catalog-wide statement: what it binds is not named by its refs.
+   */
+  versionsOf(refs: TableRefs): string | undefined {
+    if (refs.isCatalogWide) return undefined
+    return refs.names
+      .map((name) => {
+        const state = this.#states.get(name)
+        return `${name}@${state?.hasView ? state.version : '-'}`
+      })
+      .join(',')
+  }
+
+  /**
    * Brings the views `refs` reads up to date as of `startedAt` (every commit acknowledged before
    * it is seen), then leases their files. A statement that reads no table costs nothing.
    */

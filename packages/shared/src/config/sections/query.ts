@@ -44,6 +44,13 @@ export const querySectionSchema = z.strictObject({
     .nonnegative()
     .default(4 * 1024 * 1024),
   /**
+   * Idle DuckDB connections kept between queries, each with its prepared statements (ADR-025); a
+   * query takes one or opens one, so this bounds what is kept, not how many queries run. 0: off.
+   */
+  pool_connections: z.number().int().nonnegative().default(8),
+  /** Prepared statements kept per pooled connection, least recently used dropped first (ADR-025). */
+  pool_statements: z.number().int().positive().default(32),
+  /**
    * DuckDB's Parquet metadata cache: footers kept between queries. Off: it saved nothing measurable
    * on one 1M-row file nor on 200 small files (ADR-021, docs/BENCHMARKS.md "Query").
    */
