@@ -81,14 +81,6 @@ export interface RunEnded {
   isTimedOut: boolean
 }
 
-/** A promise whose failure is kept as a value: a speculative run may fail unobserved. */
-function settle<T>(promise: Promise<T>): Promise<{ result: T } | { err: unknown }> {
-  return promise.then(
-    (result) => ({ result }),
-    (err: unknown) => ({ err }),
-  )
-}
-
 export class QueryEngine {
   readonly #views: ViewSet
   readonly #limits: QueryLimits
@@ -178,30 +170,24 @@ export class QueryEngine {
       const leased = performance.now()
       const byText = { byText: { connection, sql: request.sql } }
       let prepared = await this.#prepare(pooled, request.sql, verdict.refs, verdict.extracted ?? byText, isCurrent)
+      let waited = performance.now()
+      if (isCurrent && !(await isCurrent)) {
+        // A view this query read moved: bind again over the new views. A kept statement over the
+        // old ones is destroyed when the new one replaces it.
+        use.release()
+        waited = performance.now()
+        use = await this.#views.use(verdict.refs, startedAt)
+        prepared = await this.#statementFor(pooled, request.sql, verdict.refs, byText)
+      }
+      if (!prepared) throw new Error('unreachable: a failed bind of current views was rethrown')
+      const freshness = performance.now() - waited
+      if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
       const preparedAt = performance.now()
       // DuckDB starts producing the first chunk as soon as the stream exists: the permit is held
       // from here until that chunk has been measured.
       const firstPermit = await this.#gate.acquire()
       guard.onClose(firstPermit)
-      // Runs while storage says whether a view moved (ADR-025): its rows leave only once it said
-      // no; over views that moved they are dropped unread, and the leased files stay readable
-      // until then.
-      let streaming = prepared ? settle(this.#stream(prepared, request.params)) : undefined
-      const waited = performance.now()
-      if (isCurrent && !(await isCurrent)) {
-        // A view this query read moved: bind again over the new views. A kept statement over the
-        // old ones is destroyed when the new one replaces it.
-        await streaming
-        use.release()
-        use = await this.#views.use(verdict.refs, startedAt)
-        prepared = await this.#statementFor(pooled, request.sql, verdict.refs, byText)
-        streaming = settle(this.#stream(prepared, request.params))
-      }
-      const freshness = performance.now() - waited
-      if (!streaming) throw new Error('unreachable: a failed bind of current views was rethrown')
-      const streamed = await streaming
-      if ('err' in streamed) throw streamed.err
-      const { result } = streamed
+      const result = await prepared.stream()
       // Bound and running: a view replaced from now on no longer changes what this run reads.
       use.bound()
       this.#onPhases({
@@ -209,7 +195,7 @@ export class QueryEngine {
         guard: checked - connected,
         freshness: use.freshnessMs + freshness,
         lease: use.leaseMs,
-        prepare: preparedAt - leased,
+        prepare: waited - leased,
         execute: performance.now() - preparedAt,
       })
       const run = this.#run(result, maxRows, guard, startedAt, firstPermit)
@@ -239,11 +225,6 @@ export class QueryEngine {
       if (isCurrent && !(await isCurrent)) return undefined
       throw err
     }
-  }
-
-  async #stream(prepared: DuckDBPreparedStatement, params: unknown): Promise<DuckDBResult> {
-    if (params !== undefined) prepared.bind(params as DuckDBValue[])
-    return prepared.stream()
   }
 
   /**
