@@ -154,12 +154,7 @@ export class ParquetCache {
   /** The entry of `key` when its file is on disk now. */
   #cached(key: string): Entry | undefined {
     const id = this.#idByKey.get(key)
-    if (id === undefined) return undefined
-    const cached = this.#lru.get(id)
-    if (cached) return cached
-    const leased = this.#leasedEvicted.get(id)
-    if (leased) this.#keep(leased)
-    return leased
+    return id === undefined ? undefined : this.#existing(id)
   }
 
   async #entry(key: string): Promise<Entry> {
@@ -176,7 +171,7 @@ export class ParquetCache {
   async #fetch(key: string): Promise<Entry> {
     const { body, info } = await this.#source.getStream(key)
     const id = createHash('sha256').update(info.etag).digest('hex').slice(0, 40)
-    const existing = this.#lru.get(id)
+    const existing = this.#existing(id)
     if (existing) {
       body.on('error', () => {}).destroy()
       this.#idByKey.set(key, id)
@@ -187,15 +182,32 @@ export class ParquetCache {
     const temp = join(this.dir, `.part-${randomUUID()}`)
     try {
       await pipeline(body, createWriteStream(temp))
-      renameSync(temp, path)
     } catch (err) {
       rmSync(temp, { force: true })
       throw err
     }
+    // Another key of the same content may have arrived meanwhile: its entry owns the file, and a
+    // second entry for it would unlink the file under the first when one of them is disposed.
+    const arrived = this.#existing(id)
+    if (arrived) {
+      rmSync(temp, { force: true })
+      this.#idByKey.set(key, id)
+      return arrived
+    }
+    renameSync(temp, path)
     const entry: Entry = { id, path, bytes: statSync(path).size, refs: 0, evicted: false }
     this.#idByKey.set(key, id)
     this.#keep(entry)
     return entry
+  }
+
+  /** The entry of a content id, cached or evicted but still leased (then kept again). */
+  #existing(id: string): Entry | undefined {
+    const cached = this.#lru.get(id)
+    if (cached) return cached
+    const leased = this.#leasedEvicted.get(id)
+    if (leased) this.#keep(leased)
+    return leased
   }
 
   /** Puts an entry under the LRU; one larger than the whole bound is served but kept only while leased. */
