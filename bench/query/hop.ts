@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
 import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 import { openSandbox } from '../../apps/queryd/src/sandbox.ts'
 import { writeStaffingCsv } from '../lib/staffing.ts'
+import { fetchFiles } from './dataset-files.ts'
 
 // bench/query/hop.ts (ADR-025): where the time between the client and DuckDB goes, every way of
 // running the group-by interleaved round by round so that the machine's load falls on all alike:
@@ -79,19 +80,6 @@ async function inProcess(work: string, files: string[], externalFileCache: boole
     }
   }
   return { run, close: () => instance.closeSync() }
-}
-
-async function fetchFiles(url: string, dir: string): Promise<string[]> {
-  mkdirSync(dir, { recursive: true })
-  const manifest = (await (await fetch(`${url}/v1/catalog/datasets/staffing`)).json()) as { files: { key: string }[] }
-  return Promise.all(
-    manifest.files.map(async (file, i) => {
-      const bytes = Buffer.from(await (await fetch(`${url}/v1/storage/objects/${file.key}`)).arrayBuffer())
-      const path = join(dir, `${i}.parquet`)
-      writeFileSync(path, bytes)
-      return path
-    }),
-  )
 }
 
 interface Mode {

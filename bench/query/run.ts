@@ -8,6 +8,7 @@ import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 // in-process baseline runs the very engine build and sandbox settings that queryd runs.
 import { openSandbox } from '../../apps/queryd/src/sandbox.ts'
 import { writeStaffingCsv } from '../lib/staffing.ts'
+import { fetchFiles } from './dataset-files.ts'
 import { freshnessChecks, memoryOf, perQuery, scrape } from './phases.ts'
 
 // bench/query: the staffing dataset ingested through the gateway, then three queries through the
@@ -130,19 +131,6 @@ async function inProcessRunner(work: string, files: string[]) {
     }
   }
   return { run, cache, close: () => instance.closeSync() }
-}
-
-async function fetchFiles(url: string, dir: string): Promise<string[]> {
-  mkdirSync(dir, { recursive: true })
-  const manifest = (await (await fetch(`${url}/v1/catalog/datasets/staffing`)).json()) as { files: { key: string }[] }
-  return Promise.all(
-    manifest.files.map(async (file, i) => {
-      const bytes = Buffer.from(await (await fetch(`${url}/v1/storage/objects/${file.key}`)).arrayBuffer())
-      const path = join(dir, `${i}.parquet`)
-      writeFileSync(path, bytes)
-      return path
-    }),
-  )
 }
 
 async function main(): Promise<void> {
