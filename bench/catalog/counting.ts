@@ -35,9 +35,12 @@ export function countingStorage(client: StorageClient): { storage: CatalogStorag
       count('delete')
       return client.delete(key)
     },
-    async *list(prefix) {
+    async *list(prefix, options) {
       count('list')
-      yield* client.list(prefix)
+      for await (const object of client.list(prefix, options)) {
+        count('listed')
+        yield object
+      }
     },
   }
   const take = () => {

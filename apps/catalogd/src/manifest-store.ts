@@ -1,5 +1,6 @@
 import { NAME_PATTERN, NotFound, PreconditionFailed } from '@lakehouse/shared'
 import type { Manifest } from '@lakehouse/shared/contracts/catalog.ts'
+import { highestDenseVersion } from '@lakehouse/shared/dense-versions.ts'
 import pMap from 'p-map'
 import { CatalogCache } from './catalog-cache.ts'
 import { applyStored, entryOf, isSnapshot, parseStoredVersion, type StoredVersion } from './commit-entry.ts'
@@ -19,8 +20,6 @@ import type { CatalogStorage } from './storage-port.ts'
 // a reset entry or a legacy full manifest. Storage is the only truth: memory holds immutable facts
 // (catalog-cache.ts) and a lower bound on each dataset's latest version (versions only grow).
 
-/** Forward probes tried from a cached latest version before a full listing is cheaper. */
-const MAX_PROBES = 4
 /** Objects read at once: datasets probed, or versions of one dataset replayed. */
 const READ_CONCURRENCY = 16
 
@@ -108,20 +107,19 @@ export class ManifestStore {
     if (next.version % this.#interval === 0) this.#writeCheckpoint(next)
   }
 
-  /** The highest committed version of `name` (0 when it never existed). */
+  /**
+   * The highest committed version of `name` (0 when it never existed): one HEAD when the hint is
+   * current, about 2·log2(distance) HEADs when it is behind or absent, whatever the history's length.
+   */
   async latestVersion(name: string): Promise<number> {
     const hint = this.#latestHint.get(name)
-    if (hint === undefined) return this.#listLatest(name)
-    // Versions are dense (N+1 is written only after N), so the latest is the last one before a gap.
-    let version = hint
-    for (let probe = 0; probe < MAX_PROBES; probe++) {
-      if (!(await this.#storage.head(manifestKey(name, version + 1)))) {
-        this.#raiseHint(name, version)
-        return version
-      }
-      version++
-    }
-    return this.#listLatest(name)
+    const exists = async (version: number) => (await this.#storage.head(manifestKey(name, version))) !== undefined
+    const latest = await highestDenseVersion(exists, hint ?? 0)
+    // A cold start trusts no hint: a version above the one found means storage lost an object in
+    // between, and a commit must not be written into that gap (the full listing then says so).
+    if (hint === undefined && (await this.#isAnyVersionAbove(name, latest))) return this.#listLatest(name)
+    this.#raiseHint(name, latest)
+    return latest
   }
 
   /** The latest manifest of `name`, deleted or not; undefined when it never existed. */
@@ -259,6 +257,16 @@ export class ManifestStore {
       )
       .finally(() => this.#background.delete(write))
     this.#background.add(write)
+  }
+
+  async #isAnyVersionAbove(name: string, version: number): Promise<boolean> {
+    for await (const object of this.#storage.list(manifestPrefix(name), {
+      after: manifestKey(name, version),
+      pageSize: 1,
+    })) {
+      if (parseManifestKey(object.key)?.name === name) return true
+    }
+    return false
   }
 
   async #listLatest(name: string): Promise<number> {

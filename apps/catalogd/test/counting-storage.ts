@@ -1,4 +1,4 @@
-import type { PutResult } from '@lakehouse/shared/clients/storage.ts'
+import type { ListOptions, ObjectInfo, PutResult } from '@lakehouse/shared/clients/storage.ts'
 import { MemoryStorage } from '@lakehouse/shared/testing/memory-storage.ts'
 
 // A memory storage that counts the bytes the catalog writes and reads, so a test can state what a
@@ -15,6 +15,16 @@ export class CountingStorage extends MemoryStorage {
     const result = await super.putIfAbsent(key, body)
     this.bytesWritten += Buffer.byteLength(body)
     return result
+  }
+
+  /** Objects any listing yielded: what a listing costs grows with them, not with its calls. */
+  objectsListed = 0
+
+  override async *list(prefix: string, options?: ListOptions): AsyncGenerator<ObjectInfo> {
+    for await (const object of super.list(prefix, options)) {
+      this.objectsListed += 1
+      yield object
+    }
   }
 
   override async getBuffer(key: string): Promise<Buffer> {

@@ -1,4 +1,5 @@
 import { manifestKey } from '@lakehouse/shared/contracts/catalog-layout.ts'
+import { highestDenseVersion } from '@lakehouse/shared/dense-versions.ts'
 
 // Freshness straight from storage (ADR-021). A dataset's versions are dense and each one's commit
 // object is written create-only before the commit is acknowledged, so "is there a version above the
@@ -25,28 +26,11 @@ export class CommitProbe {
   }
 
   /**
-   * The highest version of `name`, given that `known` exists: galloping then bisecting over dense
-   * versions, about 2·log2(distance) HEADs. Used only when the catalog says the dataset is gone
-   * and queryd must learn the tombstone's version, so that later queries probe above it.
+   * The highest version of `name`, given that `known` exists. Used only when the catalog says the
+   * dataset is gone and queryd must learn the tombstone's version, so that later queries probe
+   * above it.
    */
-  async latest(name: string, known: number): Promise<number> {
-    let low = known
-    let step = 1
-    let high: number
-    for (;;) {
-      const probe = low + step
-      if (!(await this.exists(name, probe))) {
-        high = probe
-        break
-      }
-      low = probe
-      step *= 2
-    }
-    while (high - low > 1) {
-      const middle = Math.floor((low + high) / 2)
-      if (await this.exists(name, middle)) low = middle
-      else high = middle
-    }
-    return low
+  latest(name: string, known: number): Promise<number> {
+    return highestDenseVersion((version) => this.exists(name, version), known)
   }
 }

@@ -76,11 +76,24 @@ describe('StorageClient against a real storaged', () => {
     const keys = ['client/list/c', 'client/list/a', 'client/list/b/1', 'client/list/b/2', 'client/list/d']
     for (const key of keys) await client.put(key, key)
     const seen: string[] = []
-    for await (const object of client.list('client/list/', 2)) seen.push(object.key)
+    for await (const object of client.list('client/list/', { pageSize: 2 })) seen.push(object.key)
     expect(seen).toEqual([...keys].sort())
     const first = await client.listPage('client/list/', undefined, 2)
     expect(first.objects).toHaveLength(2)
     expect(first.next_cursor).toBe('client/list/b/1')
+  })
+
+  it('list with `after` starts past that key, which need not exist', async () => {
+    const keys = ['client/after/v01', 'client/after/v02', 'client/after/v10']
+    for (const key of keys) await client.put(key, key)
+    const after = async (key: string) => {
+      const seen: string[] = []
+      for await (const object of client.list('client/after/', { after: key, pageSize: 1 })) seen.push(object.key)
+      return seen
+    }
+    expect(await after('client/after/v01')).toEqual(['client/after/v02', 'client/after/v10'])
+    expect(await after('client/after/v05')).toEqual(['client/after/v10'])
+    expect(await after('client/after/v10')).toEqual([])
   })
 
   it('streams a multi-megabyte body without a content-length, byte-identical', async () => {

@@ -18,6 +18,12 @@ export function objectPath(key: string): string {
   return `/v1/storage/objects/${key.split('/').map(encodeURIComponent).join('/')}`
 }
 
+export interface ListOptions {
+  pageSize?: number
+  /** List only the keys after this one. */
+  after?: string
+}
+
 export class StorageClient extends PeerClient {
   put(key: string, body: Body, options: { contentLength?: number } = {}): Promise<PutResult> {
     return this.#put(key, body, {}, options.contentLength)
@@ -72,9 +78,13 @@ export class StorageClient extends PeerClient {
     return this.parsed(ListPage, { method: 'GET', path: '/v1/storage/objects', query: { prefix, cursor, limit } })
   }
 
-  /** Every object under `prefix`, in key order, page after page. */
-  async *list(prefix: string, pageSize = 1000): AsyncGenerator<ObjectInfo> {
-    let cursor: string | undefined
+  /**
+   * Every object under `prefix`, in key order, page after page; with `after`, only the keys after
+   * that one (storage's cursor is the last key listed).
+   */
+  async *list(prefix: string, options: ListOptions = {}): AsyncGenerator<ObjectInfo> {
+    const pageSize = options.pageSize ?? 1000
+    let cursor = options.after
     do {
       const page = await this.listPage(prefix, cursor, pageSize)
       yield* page.objects

@@ -30,6 +30,7 @@ export type PutResult = z.infer<typeof PutResult>
 
 export const ListQuery = z.strictObject({
   prefix: z.string().default(''),
+  /** Keys after this one are listed; a page's next_cursor is the last key it holds. */
   cursor: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(1000),
 })

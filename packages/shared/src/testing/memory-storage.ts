@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { setImmediate as tick } from 'node:timers/promises'
-import type { ObjectInfo, PutResult } from '../clients/storage.ts'
+import type { ListOptions, ObjectInfo, PutResult } from '../clients/storage.ts'
 import { NotFound, PreconditionFailed } from '../errors.ts'
 
 // Tests only: the one in-process stand-in for storaged, with its client's contract (create-only
@@ -71,9 +71,11 @@ export class MemoryStorage {
     this.objects.delete(key)
   }
 
-  async *list(prefix: string): AsyncGenerator<ObjectInfo> {
+  async *list(prefix: string, options: ListOptions = {}): AsyncGenerator<ObjectInfo> {
     await this.#enter('list')
+    const { after } = options
     for (const key of this.keys(prefix)) {
+      if (after !== undefined && key <= after) continue
       const stored = this.objects.get(key)
       if (stored) yield this.#info(key, stored)
     }
