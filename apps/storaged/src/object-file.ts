@@ -1,14 +1,15 @@
 import { createHash, type Hash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
-import { type Readable, Writable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { STREAM_BUFFER_BYTES } from '@lakehouse/shared'
+import { BatchingFileWriter, STREAM_BUFFER_BYTES, writeAll } from '@lakehouse/shared'
 import type { FileHasher, HashJob } from './file-hasher.ts'
 import { encodeTrailer } from './fs-trailer.ts'
 
 // Writes one object file (body, then the LHO1 trailer, ADR-002) into an open temp file and fsyncs
 // it, so that a rename can publish it whole. Socket chunks are gathered (by reference, never
-// copied) until WRITE_BATCH_BYTES and go out in one writev at the position they belong. The sha256
+// copied) until WRITE_BATCH_BYTES and go out in one writev at the position they belong (the shared
+// BatchingFileWriter). The sha256
 // is taken on the event loop while the body is small (a worker round trip costs more than hashing a
 // few KiB); past INLINE_HASH_BYTES the worker hashes the file from its first byte as it grows,
 // overlapping receive, write and hash (ADR-023). Every SYNC_AHEAD_BYTES written, a datasync starts
@@ -27,76 +28,48 @@ export interface ObjectFileCounts {
   syncsAhead: number
 }
 
-class ObjectFileSink extends Writable {
-  bytes = 0
+class ObjectFileSink extends BatchingFileWriter {
   readonly #handle: FileHandle
   readonly #path: string
   readonly #hasher: FileHasher
   #inline: Hash | undefined = createHash('sha256')
-  #batch: Buffer[] = []
-  #batchBytes = 0
   #syncedUpTo = 0
   readonly #syncs: Array<Promise<void>> = []
-  readonly counts: ObjectFileCounts = { writes: 0, syncsAhead: 0 }
+  syncsAhead = 0
   job: HashJob | undefined
 
   constructor(handle: FileHandle, path: string, hasher: FileHasher) {
     // A deep buffer lets the socket keep filling while earlier chunks are being written.
-    super({ highWaterMark: STREAM_BUFFER_BYTES })
+    super({ batchBytes: WRITE_BATCH_BYTES, highWaterMark: STREAM_BUFFER_BYTES })
     this.#handle = handle
     this.#path = path
     this.#hasher = hasher
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
-    this.#gather([chunk], callback)
-  }
-
-  override _writev(
-    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
-    callback: (err?: Error | null) => void,
-  ): void {
-    this.#gather(
-      chunks.map((c) => c.chunk),
-      callback,
-    )
+  protected override handle(): FileHandle {
+    return this.#handle
   }
 
   override _final(callback: (err?: Error | null) => void): void {
-    this.#flush().then(() => callback(), callback)
+    this.flush().then(() => callback(), callback)
   }
 
-  /** Holds chunks until a batch is full: at most WRITE_BATCH_BYTES plus one socket read wait here. */
-  #gather(buffers: Buffer[], callback: (err?: Error | null) => void): void {
-    for (const b of buffers) {
-      this.#batch.push(b)
-      this.#batchBytes += b.length
-    }
-    if (this.#batchBytes < WRITE_BATCH_BYTES) callback()
-    else this.#flush().then(() => callback(), callback)
-  }
-
-  async #flush(): Promise<void> {
-    const buffers = this.#batch
-    const total = this.#batchBytes
-    this.#batch = []
-    this.#batchBytes = 0
-    if (total === 0) return
+  protected override beforeBatch(buffers: readonly Buffer[], total: number): void {
     if (this.#inline && this.bytes + total <= INLINE_HASH_BYTES) for (const b of buffers) this.#inline.update(b)
     else if (this.#inline) {
       this.#inline = undefined
       this.job = this.#hasher.open(this.#path)
     }
-    await writeAll(this.#handle, buffers, this.bytes)
-    this.counts.writes++
-    this.bytes += total
+  }
+
+  protected override afterBatch(): void {
     this.job?.progress(this.bytes)
     if (this.bytes - this.#syncedUpTo >= SYNC_AHEAD_BYTES) this.#syncAhead()
   }
 
   #syncAhead(): void {
     this.#syncedUpTo = this.bytes
-    this.counts.syncsAhead++
+    this.syncsAhead++
     const sync = this.#handle.datasync()
     // Awaited by settled(); until then a failure must not surface as an unhandled rejection.
     sync.catch(() => undefined)
@@ -115,23 +88,6 @@ class ObjectFileSink extends Writable {
   }
 }
 
-async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
-  let { bytesWritten } = await handle.writev(buffers, position)
-  // A short writev (rare: signals, huge batches) continues where it stopped.
-  for (const buffer of buffers) {
-    if (bytesWritten >= buffer.length) {
-      bytesWritten -= buffer.length
-      position += buffer.length
-      continue
-    }
-    let done = bytesWritten
-    bytesWritten = 0
-    while (done < buffer.length)
-      done += (await handle.write(buffer, done, buffer.length - done, position + done)).bytesWritten
-    position += buffer.length
-  }
-}
-
 /** Streams `body` into the open temp file at `path`, appends the trailer and fsyncs; returns the size and sha256. */
 export async function writeObjectFile(
   body: Readable,
@@ -147,7 +103,7 @@ export async function writeObjectFile(
     await sink.settled()
     // The fsync that makes the object durable, after its last byte and before the caller's rename.
     await handle.sync()
-    return { bytes: sink.bytes, sha256, counts: sink.counts }
+    return { bytes: sink.bytes, sha256, counts: { writes: sink.writes, syncsAhead: sink.syncsAhead } }
   } catch (err) {
     sink.job?.abandon()
     // The caller closes the handle next: no datasync may still be running on it.
