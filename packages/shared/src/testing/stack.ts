@@ -13,7 +13,7 @@ import { type DaemonProcess, startDaemon } from './daemon-process.ts'
 // removes the folder, whatever failed in between.
 
 /** As the systemd units run them (deploy/systemd): storaged's young generation capped (ADR-026). */
-const DAEMON_ENV: Partial<Record<PeerDaemon, Record<string, string>>> = {
+export const DAEMON_ENV: Partial<Record<PeerDaemon, Record<string, string>>> = {
   storaged: { NODE_OPTIONS: '--max-semi-space-size=16' },
 }
 
