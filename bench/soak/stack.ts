@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DAEMONS, type Daemon } from '@lakehouse/shared/daemons.ts'
 import { type DaemonProcess, startDaemon } from '@lakehouse/shared/testing/daemon-process.ts'
 import { type Stack, startStack } from '@lakehouse/shared/testing/stack.ts'
 
@@ -26,6 +27,27 @@ export interface SoakStack {
 
 const token = () => randomBytes(16).toString('hex')
 
+/**
+ * `LH_SOAK_ENV_<DAEMON>="K=V K2=V2"`: extra environment for one daemon of the soak's stack, over the
+ * stack's own (DAEMON_ENV), to measure a variant (an allocator setting, a V8 flag) without editing
+ * code between runs (ADR-030).
+ */
+export function soakEnvOf(env: NodeJS.ProcessEnv): Partial<Record<Daemon, Record<string, string>>> {
+  const out: Partial<Record<Daemon, Record<string, string>>> = {}
+  for (const daemon of DAEMONS) {
+    const spec = env[`LH_SOAK_ENV_${daemon.toUpperCase()}`]?.trim()
+    if (!spec) continue
+    out[daemon] = Object.fromEntries(
+      spec.split(/\s+/).map((pair) => {
+        const eq = pair.indexOf('=')
+        if (eq <= 0) throw new Error(`LH_SOAK_ENV_${daemon.toUpperCase()}: "${pair}" is not KEY=VALUE`)
+        return [pair.slice(0, eq), pair.slice(eq + 1)]
+      }),
+    )
+  }
+  return out
+}
+
 export async function startSoakStack(clients: number): Promise<SoakStack> {
   const configDir = mkdtempSync(join(tmpdir(), 'lh-soak-config-'))
   const adminToken = token()
@@ -43,6 +65,7 @@ export async function startSoakStack(clients: number): Promise<SoakStack> {
   chmodSync(config, 0o600)
   chmodSync(secrets, 0o600)
   const env = { LH_CONFIG: config, LH_SECRETS: secrets }
+  const { gateway: gatewayEnv, ...envOf } = soakEnvOf(process.env)
   let stack: Stack | undefined
   let gateway: DaemonProcess | undefined
   const stop = async () => {
@@ -51,8 +74,10 @@ export async function startSoakStack(clients: number): Promise<SoakStack> {
     rmSync(configDir, { recursive: true, force: true })
   }
   try {
-    stack = await startStack({ more: ['ingestd', 'queryd', 'embedd', 'vectord', 'observerd'], env })
-    gateway = await startDaemon('gateway', { env: { LH_PATHS_DATA_DIR: stack.dataDir, ...env, ...stack.peers } })
+    stack = await startStack({ more: ['ingestd', 'queryd', 'embedd', 'vectord', 'observerd'], env, envOf })
+    gateway = await startDaemon('gateway', {
+      env: { LH_PATHS_DATA_DIR: stack.dataDir, ...env, ...stack.peers, ...gatewayEnv },
+    })
   } catch (err) {
     await stop()
     throw err

@@ -12,9 +12,14 @@ import { type DaemonProcess, startDaemon } from './daemon-process.ts'
 // each is pointed at the ones started before it (LH_PEERS_*). `stop()` ends them in reverse and
 // removes the folder, whatever failed in between.
 
-/** As the systemd units run them (deploy/systemd): storaged's young generation capped (ADR-026). */
-const DAEMON_ENV: Partial<Record<PeerDaemon, Record<string, string>>> = {
-  storaged: { NODE_OPTIONS: '--max-semi-space-size=16' },
+/**
+ * As the systemd units run them (deploy/systemd, `Environment=`; a test holds the two equal): the
+ * V8 young generation capped (storaged ADR-026, queryd ADR-030) and glibc malloc kept to two arenas
+ * (ADR-030).
+ */
+export const DAEMON_ENV: Partial<Record<PeerDaemon, Record<string, string>>> = {
+  storaged: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
+  queryd: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
 }
 
 export interface StackOptions {

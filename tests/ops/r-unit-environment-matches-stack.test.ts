@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { DAEMONS } from '@lakehouse/shared/daemons.ts'
+import { DAEMON_ENV } from '@lakehouse/shared/testing/stack.ts'
+import { describe, expect, it } from 'vitest'
+
+// The memory flags measured under the soak (ADR-026, ADR-030) reach operators only through the
+// systemd units' `Environment=` lines, and the soak only through the stack launcher's DAEMON_ENV:
+// the two must say the same, or the soak measures something operators do not run.
+const ROOT = resolve(import.meta.dirname, '../..')
+
+/** A unit's `Environment=K=V` lines, without HOME (the service user's, not a tuning). */
+function unitEnvironment(daemon: string): Record<string, string> {
+  const unit = readFileSync(resolve(ROOT, `deploy/systemd/lakehouse-${daemon}.service`), 'utf8')
+  const env: Record<string, string> = {}
+  for (const [, key, value] of unit.matchAll(/^Environment=([A-Z_]+)=(.*)$/gm)) {
+    if (key !== undefined && key !== 'HOME') env[key] = value ?? ''
+  }
+  return env
+}
+
+describe('systemd units and the test/soak stack', () => {
+  it.each(DAEMONS)('%s: the unit sets exactly the environment the stack launcher sets', (daemon) => {
+    const stack = daemon === 'gateway' ? {} : (DAEMON_ENV[daemon] ?? {})
+    expect(unitEnvironment(daemon)).toEqual(stack)
+  })
+})
