@@ -21,7 +21,7 @@ function unitEnvironment(daemon: string): Record<string, string> {
 
 describe('systemd units and the test/soak stack', () => {
   it.each(DAEMONS)('%s: the unit sets exactly the environment the stack launcher sets', (daemon) => {
-    const stack = daemon === 'gateway' ? {} : (DAEMON_ENV[daemon] ?? {})
+    const stack = DAEMON_ENV[daemon] ?? {}
     expect(unitEnvironment(daemon)).toEqual(stack)
   })
 })

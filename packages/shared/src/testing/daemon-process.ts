@@ -87,12 +87,24 @@ export interface StartDaemonOptions {
   port?: number
 }
 
+/**
+ * As the systemd units run them (deploy/systemd, `Environment=`; a test holds the two equal): the
+ * V8 young generation capped (storaged ADR-026, queryd ADR-030, gateway and catalogd ADR-032) and
+ * glibc malloc kept to two arenas (ADR-030).
+ */
+export const DAEMON_ENV: Partial<Record<Daemon, Record<string, string>>> = {
+  storaged: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
+  queryd: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
+  catalogd: { NODE_OPTIONS: '--max-semi-space-size=16' },
+  gateway: { NODE_OPTIONS: '--max-semi-space-size=16' },
+}
+
 export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = {}): Promise<DaemonProcess> {
   const portDir = mkdtempSync(join(tmpdir(), 'lh-port-'))
   const portFile = join(portDir, 'port')
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('LH_')) env[k] = v
-  Object.assign(env, { LH_LOG_LEVEL: 'warn' }, options.env, {
+  Object.assign(env, { LH_LOG_LEVEL: 'warn' }, DAEMON_ENV[daemon], options.env, {
     [`LH_PORTS_${daemon.toUpperCase()}`]: String(options.port ?? 0),
     LH_TEST_PORT_FILE: portFile,
   })

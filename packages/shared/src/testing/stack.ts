@@ -5,22 +5,15 @@ import { CatalogClient } from '../clients/catalog.ts'
 import { StorageClient } from '../clients/storage.ts'
 import type { PeerDaemon } from '../daemons.ts'
 import { ServiceClient } from '../http-client.ts'
-import { type DaemonProcess, startDaemon } from './daemon-process.ts'
+import { DAEMON_ENV, type DaemonProcess, startDaemon } from './daemon-process.ts'
 
 // Tests and benches only: the one way to start real daemons together. storaged and catalogd (and
 // whatever else is asked for, in order) run as child processes on port 0 over one temp folder;
 // each is pointed at the ones started before it (LH_PEERS_*). `stop()` ends them in reverse and
 // removes the folder, whatever failed in between.
 
-/**
- * As the systemd units run them (deploy/systemd, `Environment=`; a test holds the two equal): the
- * V8 young generation capped (storaged ADR-026, queryd ADR-030) and glibc malloc kept to two arenas
- * (ADR-030).
- */
-export const DAEMON_ENV: Partial<Record<PeerDaemon, Record<string, string>>> = {
-  storaged: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
-  queryd: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
-}
+/** The units' environment, which startDaemon gives every daemon (re-exported for the unit test). */
+export { DAEMON_ENV }
 
 export interface StackOptions {
   /** Daemons after storaged and catalogd, started in this order, e.g. ['ingestd', 'queryd']. */
@@ -68,7 +61,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const child = await startDaemon(daemon, {
       env: {
         LH_PATHS_DATA_DIR: dataDir,
-        ...DAEMON_ENV[daemon],
         ...options.env,
         ...peers,
         ...options.envOf?.[daemon],
