@@ -1,5 +1,4 @@
 import type {
-  DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBPreparedStatement,
@@ -190,7 +189,7 @@ export class QueryEngine {
       guard.onClose(() => permit?.())
       let streaming = permit && prepared ? settle(this.#stream(prepared, request.params)) : undefined
       const waited = performance.now()
-      if (isCurrent && !(await this.#answer(isCurrent, streaming, connection))) {
+      if (isCurrent && !(await this.#answer(isCurrent, streaming))) {
         // A view this query read moved: a run already started is stopped and dropped unread, and
         // the statement is bound again over the new views. Its permit goes back first: binding may
         // wait for a view's DDL, which waits for queries that entered that view and may be waiting
@@ -240,21 +239,14 @@ export class QueryEngine {
   }
 
   /**
-   * Storage's answer. When storage cannot answer, a run already started is stopped and waited for
-   * before the error closes its connection: a connection is never closed under a DuckDB call.
+   * Storage's answer. When storage cannot answer, a run already started is waited for before the
+   * error closes its connection: a connection is never closed under a DuckDB call in flight.
    */
-  async #answer(
-    isCurrent: Promise<boolean>,
-    streaming: Promise<unknown> | undefined,
-    connection: DuckDBConnection,
-  ): Promise<boolean> {
+  async #answer(isCurrent: Promise<boolean>, streaming: Promise<unknown> | undefined): Promise<boolean> {
     try {
       return await isCurrent
     } catch (err) {
-      if (streaming) {
-        connection.interrupt()
-        await streaming
-      }
+      await streaming
       throw err
     }
   }
