@@ -66,12 +66,6 @@ export function queryMetrics(registry: Registry): QueryMetrics {
   tallyCounter(registry, 'query_statement_cache_hits_total', 'Runs that used a kept prepared statement', () =>
     service ? service.engine.pool.statementHits : 0,
   )
-  tallyCounter(
-    registry,
-    'query_runs_dropped_total',
-    'Runs started while storage answered, stopped because a view they read had moved (ADR-031)',
-    () => (service ? service.engine.runsDropped : 0),
-  )
   new Gauge({
     name: 'query_pool_idle_connections',
     help: 'Idle DuckDB connections in the pool (bounded by query.pool_connections)',

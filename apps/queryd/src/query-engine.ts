@@ -101,8 +101,6 @@ export class QueryEngine {
   readonly #onPhases: (phases: QueryPhases) => void
   readonly guardCache: GuardCache
   readonly pool: ConnectionPool
-  /** Runs started while storage answered, then stopped because a view they read had moved. */
-  runsDropped = 0
 
   constructor(deps: {
     instance: DuckDBInstance
@@ -190,17 +188,11 @@ export class QueryEngine {
       let streaming = permit && prepared ? settle(this.#stream(prepared, request.params)) : undefined
       const waited = performance.now()
       if (isCurrent && !(await this.#answer(isCurrent, streaming))) {
-        // A view this query read moved: a run already started is stopped and dropped unread, and
-        // the statement is bound again over the new views. Its permit goes back first: binding may
-        // wait for a view's DDL, which waits for queries that entered that view and may be waiting
-        // for a permit (r-queries-racing-commits-never-deadlock). A permit is held only while DuckDB
-        // runs. An interrupt that comes after the run ended is harmless: DuckDB clears it when the
-        // connection's next statement begins.
-        if (streaming) {
-          connection.interrupt()
-          await streaming
-          this.runsDropped += 1
-        }
+        // A view this query read moved: a run already started is dropped unread, and the statement
+        // is bound again over the new views. Its permit goes back first: binding may wait for a
+        // view's DDL, which waits for queries that entered that view and may be waiting for a
+        // permit (r-queries-racing-commits-never-deadlock). A permit is held only while DuckDB runs.
+        await streaming
         permit?.()
         permit = undefined
         streaming = undefined
