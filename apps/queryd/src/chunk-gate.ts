@@ -29,17 +29,6 @@ export class ChunkGate {
   async acquire(): Promise<() => void> {
     if (this.#free > 0) this.#free -= 1
     else await new Promise<void>((resolve) => this.#waiting.push(resolve))
-    return this.#release()
-  }
-
-  /** A permit if one is free now (none is taken from a query already waiting), else undefined. */
-  tryAcquire(): (() => void) | undefined {
-    if (this.#free === 0) return undefined
-    this.#free -= 1
-    return this.#release()
-  }
-
-  #release(): () => void {
     let released = false
     return () => {
       if (released) return

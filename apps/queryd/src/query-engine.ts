@@ -81,14 +81,6 @@ export interface RunEnded {
   isTimedOut: boolean
 }
 
-/** A promise whose failure is kept as a value: a run over views that moved may fail unobserved. */
-function settle<T>(promise: Promise<T>): Promise<{ result: T } | { err: unknown }> {
-  return promise.then(
-    (result) => ({ result }),
-    (err: unknown) => ({ err }),
-  )
-}
-
 export class QueryEngine {
   readonly #views: ViewSet
   readonly #limits: QueryLimits
@@ -178,39 +170,24 @@ export class QueryEngine {
       const leased = performance.now()
       const byText = { byText: { connection, sql: request.sql } }
       let prepared = await this.#prepare(pooled, request.sql, verdict.refs, verdict.extracted ?? byText, isCurrent)
-      const preparedAt = performance.now()
-      // DuckDB starts producing the first chunk as soon as the stream exists: a permit is held from
-      // then until that chunk has been measured. With a permit free now, the run starts while
-      // storage says whether a view moved (ADR-025), and its rows leave only once it said no. With
-      // none free, DuckDB is busy anyway: the query waits for the answer before it queues.
-      let permit = isCurrent && prepared ? this.#gate.tryAcquire() : undefined
-      guard.onClose(() => permit?.())
-      let streaming = permit && prepared ? settle(this.#stream(prepared, request.params)) : undefined
-      const waited = performance.now()
-      if (isCurrent && !(await this.#answer(isCurrent, streaming))) {
-        // A view this query read moved: a run already started is dropped unread, and the statement
-        // is bound again over the new views. Its permit goes back first: binding may wait for a
-        // view's DDL, which waits for queries that entered that view and may be waiting for a
-        // permit (r-queries-racing-commits-never-deadlock). A permit is held only while DuckDB runs.
-        await streaming
-        permit?.()
-        permit = undefined
-        streaming = undefined
+      let waited = performance.now()
+      if (isCurrent && !(await isCurrent)) {
+        // A view this query read moved: bind again over the new views. A kept statement over the
+        // old ones is destroyed when the new one replaces it.
         use.release()
+        waited = performance.now()
         use = await this.#views.use(verdict.refs, startedAt)
         prepared = await this.#statementFor(pooled, request.sql, verdict.refs, byText)
       }
-      const freshness = performance.now() - waited
       if (!prepared) throw new Error('unreachable: a failed bind of current views was rethrown')
-      if (!streaming) {
-        permit = await this.#gate.acquire()
-        streaming = settle(this.#stream(prepared, request.params))
-      }
-      if (!permit) throw new Error('unreachable: a run started without a permit')
-      const firstPermit = permit
-      const streamed = await streaming
-      if ('err' in streamed) throw streamed.err
-      const { result } = streamed
+      const freshness = performance.now() - waited
+      if (request.params !== undefined) prepared.bind(request.params as DuckDBValue[])
+      const preparedAt = performance.now()
+      // DuckDB starts producing the first chunk as soon as the stream exists: the permit is held
+      // from here until that chunk has been measured.
+      const firstPermit = await this.#gate.acquire()
+      guard.onClose(firstPermit)
+      const result = await prepared.stream()
       // Bound and running: a view replaced from now on no longer changes what this run reads.
       use.bound()
       this.#onPhases({
@@ -218,7 +195,7 @@ export class QueryEngine {
         guard: checked - connected,
         freshness: use.freshnessMs + freshness,
         lease: use.leaseMs,
-        prepare: preparedAt - leased,
+        prepare: waited - leased,
         execute: performance.now() - preparedAt,
       })
       const run = this.#run(result, maxRows, guard, startedAt, firstPermit)
@@ -228,24 +205,6 @@ export class QueryEngine {
       guard.close()
       throw guard.translate(err, this.#redact)
     }
-  }
-
-  /**
-   * Storage's answer. When storage cannot answer, a run already started is waited for before the
-   * error closes its connection: a connection is never closed under a DuckDB call in flight.
-   */
-  async #answer(isCurrent: Promise<boolean>, streaming: Promise<unknown> | undefined): Promise<boolean> {
-    try {
-      return await isCurrent
-    } catch (err) {
-      await streaming
-      throw err
-    }
-  }
-
-  async #stream(prepared: DuckDBPreparedStatement, params: unknown): Promise<DuckDBResult> {
-    if (params !== undefined) prepared.bind(params as DuckDBValue[])
-    return prepared.stream()
   }
 
   /**
