@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { DAEMONS } from '@lakehouse/shared/daemons.ts'
-import { DAEMON_ENV } from '@lakehouse/shared/testing/stack.ts'
+import { DAEMON_ENV } from '@lakehouse/shared/testing/daemon-process.ts'
 import { describe, expect, it } from 'vitest'
 
 // The memory flags measured under the soak (ADR-026, ADR-030) reach operators only through the
-// systemd units' `Environment=` lines, and the soak only through the stack launcher's DAEMON_ENV:
+// systemd units' `Environment=` lines, and the soak and the tests only through startDaemon's DAEMON_ENV:
 // the two must say the same, or the soak measures something operators do not run.
 const ROOT = resolve(import.meta.dirname, '../..')
 

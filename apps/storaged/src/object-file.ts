@@ -9,10 +9,9 @@ import { encodeTrailer } from './fs-trailer.ts'
 // Writes one object file (body, then the LHO1 trailer, ADR-002) into an open temp file and fsyncs
 // it, so that a rename can publish it whole. Socket chunks are gathered (by reference, never
 // copied) until WRITE_BATCH_BYTES and go out in one writev at the position they belong (the shared
-// BatchingFileWriter). The sha256
-// is taken on the event loop while the body is small (a worker round trip costs more than hashing a
-// few KiB); past INLINE_HASH_BYTES the worker hashes the file from its first byte as it grows,
-// overlapping receive, write and hash (ADR-023). Every SYNC_AHEAD_BYTES written, a datasync starts
+// BatchingFileWriter). The sha256 is taken on the event loop while the body is small (a worker
+// round trip costs more than hashing a few KiB); past INLINE_HASH_BYTES the worker hashes the file
+// from its first byte as it grows, overlapping receive, write and hash (ADR-023). Every SYNC_AHEAD_BYTES written, a datasync starts
 // in the background so the disk writes back while the body still arrives; the one fsync that
 // counts is still the last, after the trailer and before the rename (ADR-027).
 

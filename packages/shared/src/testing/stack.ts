@@ -5,15 +5,12 @@ import { CatalogClient } from '../clients/catalog.ts'
 import { StorageClient } from '../clients/storage.ts'
 import type { PeerDaemon } from '../daemons.ts'
 import { ServiceClient } from '../http-client.ts'
-import { DAEMON_ENV, type DaemonProcess, startDaemon } from './daemon-process.ts'
+import { type DaemonProcess, startDaemon } from './daemon-process.ts'
 
 // Tests and benches only: the one way to start real daemons together. storaged and catalogd (and
 // whatever else is asked for, in order) run as child processes on port 0 over one temp folder;
 // each is pointed at the ones started before it (LH_PEERS_*). `stop()` ends them in reverse and
 // removes the folder, whatever failed in between.
-
-/** The units' environment, which startDaemon gives every daemon (re-exported for the unit test). */
-export { DAEMON_ENV }
 
 export interface StackOptions {
   /** Daemons after storaged and catalogd, started in this order, e.g. ['ingestd', 'queryd']. */
