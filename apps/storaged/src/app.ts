@@ -3,6 +3,7 @@ import type { ObjectBackend } from './backend.ts'
 import { FsBackend } from './fs-backend.ts'
 import { listingMetrics, storageMetrics } from './metrics.ts'
 import { ObjectService } from './objects.ts'
+import { registerIdentityRoute } from './routes/identity.ts'
 import { registerListRoute } from './routes/list.ts'
 import { registerObjectRoutes } from './routes/objects.ts'
 
@@ -26,6 +27,7 @@ export async function buildApp(deps: StoragedDeps): Promise<App> {
   if (backend instanceof FsBackend) listingMetrics(registry, backend.listing)
   await registerObjectRoutes(app, objects)
   registerListRoute(app, objects)
+  registerIdentityRoute(app, backend)
   app.addHook('onClose', async () => {
     await backend.close()
   })

@@ -37,6 +37,8 @@ export interface ListResult {
 
 export interface ObjectBackend {
   readonly kind: 'fs' | 's3'
+  /** The fs backend's folder id (FOLDER_ID_FILE, ADR-034); undefined for s3. */
+  readonly folderId?: string
   /** Streams `body` into `key`; rejects with PayloadTooLarge past `maxBytes`, nothing stored then. */
   put(key: string, body: Readable, condition: PutCondition, maxBytes: number): Promise<ObjectInfo>
   /** NotFound when absent; RangeNotSatisfiable when the range starts past the end. */

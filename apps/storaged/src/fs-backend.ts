@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { type FileHandle, mkdir, open, rename, rm, rmdir, unlink } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { Conflict, InternalError, meterStream, NotFound, PreconditionFailed } from '@lakehouse/shared'
+import { FOLDER_ID_FILE } from '@lakehouse/shared/contracts/storage.ts'
 import type {
   ByteRange,
   ListResult,
@@ -49,6 +50,8 @@ function sameEtag(a: string, b: string): boolean {
 export class FsBackend implements ObjectBackend {
   readonly kind = 'fs'
   readonly root: string
+  /** New at every open: it proves the folder, not a lasting name (ADR-034). */
+  readonly folderId = randomUUID()
   readonly #tmpDir: string
   readonly #lock = new KeyLock()
   readonly #hasher = new FileHasher()
@@ -66,6 +69,10 @@ export class FsBackend implements ObjectBackend {
     await mkdir(backend.root, { recursive: true })
     await rm(backend.#tmpDir, { recursive: true, force: true })
     await mkdir(backend.#tmpDir)
+    // Written whole before the folder is served: a reader sees this id or the file is absent.
+    const staged = join(backend.#tmpDir, randomUUID())
+    await writeFile(staged, backend.folderId)
+    await rename(staged, join(backend.root, FOLDER_ID_FILE))
     return backend
   }
 

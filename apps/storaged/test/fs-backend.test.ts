@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { Conflict, NotFound } from '@lakehouse/shared'
+import { FOLDER_ID_FILE } from '@lakehouse/shared/contracts/storage.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FsBackend } from '../src/fs-backend.ts'
@@ -38,7 +39,9 @@ describe('fs backend', () => {
     mkdirSync(join(root, '.lh-tmp'), { recursive: true })
     writeFileSync(join(root, '.lh-tmp', 'left-by-a-crash'), 'partial')
     const fs = await FsBackend.open(root)
-    expect(readdirSync(join(root, '.lh-tmp'))).toEqual([])
+    // Only the folder id is left: storaged writes it there at every open (ADR-034).
+    expect(readdirSync(join(root, '.lh-tmp'))).toEqual([basename(FOLDER_ID_FILE)])
+    expect(readFileSync(join(root, FOLDER_ID_FILE), 'utf8')).toBe(fs.folderId)
     writeFileSync(join(root, '.lh-tmp', 'in-flight'), 'partial')
     await fs.put('t/a', body('a'), { kind: 'none' }, MAX)
     expect((await fs.list('', undefined, 100)).objects.map((o) => o.key)).toEqual(['t/a'])

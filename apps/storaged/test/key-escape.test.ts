@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import type { App } from '@lakehouse/shared'
+import { FOLDER_ID_FILE } from '@lakehouse/shared/contracts/storage.ts'
 import { testConfig } from '@lakehouse/shared/testing/config.ts'
 import { ESCAPING_KEYS, UNDECODABLE_KEYS } from '@lakehouse/shared/testing/hostile-keys.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -38,10 +39,12 @@ function rawPut(port: number, rawKey: string): Promise<{ status: number; body: s
   })
 }
 
+/** Every file under `dir` but storaged's folder id (ADR-034), which it writes at every start. */
 function allFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
+    .filter((path) => !path.endsWith(`/${FOLDER_ID_FILE}`))
 }
 
 describe('key rules: no key escapes the storage root', () => {

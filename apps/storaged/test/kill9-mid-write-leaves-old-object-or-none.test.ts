@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { StorageClient } from '@lakehouse/shared/clients/storage.ts'
+import { FOLDER_ID_FILE } from '@lakehouse/shared/contracts/storage.ts'
 import { ServiceClient } from '@lakehouse/shared/http-client.ts'
 import { type DaemonProcess, startDaemon, waitFor } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -28,8 +29,13 @@ function startUpload(port: number, key: string): void {
   req.write(Buffer.alloc(HALF, 0x42))
 }
 
+/** The temp files in storaged's scratch folder: all but the folder id it writes at start (ADR-034). */
+function temps(tmp: string): string[] {
+  return readdirSync(tmp).filter((name) => name !== basename(FOLDER_ID_FILE))
+}
+
 function tempBytes(tmp: string): number {
-  return readdirSync(tmp).reduce((sum, name) => sum + statSync(join(tmp, name)).size, 0)
+  return temps(tmp).reduce((sum, name) => sum + statSync(join(tmp, name)).size, 0)
 }
 
 describe('fs crash safety: kill -9 during a write', () => {
@@ -61,17 +67,17 @@ describe('fs crash safety: kill -9 during a write', () => {
     const tmp = join(dataDir, 'storage', '.lh-tmp')
     // Both temp files hold bytes: the writes are really midway when the process dies.
     await waitFor(
-      async () => readdirSync(tmp).length === 2 && tempBytes(tmp) >= 2 * WRITE_BATCH_BYTES,
+      async () => temps(tmp).length === 2 && tempBytes(tmp) >= 2 * WRITE_BATCH_BYTES,
       'two half-written temps',
     )
     await daemon.stop('SIGKILL')
-    expect(readdirSync(tmp).length).toBe(2)
+    expect(temps(tmp).length).toBe(2)
 
     daemon = await startDaemon('storaged', { env })
     const client = clientOf(daemon)
     expect((await client.getBuffer('crash/existing')).equals(old)).toBe(true)
     expect(await client.head('crash/new')).toBeUndefined()
-    expect(readdirSync(tmp)).toEqual([])
+    expect(temps(tmp)).toEqual([])
     const listed = []
     for await (const object of client.list('')) listed.push(object.key)
     expect(listed).toEqual(['crash/existing'])

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { Config } from '../config/schema.ts'
-import { ListPage, type ObjectInfo, PutResult } from '../contracts/storage.ts'
+import { ListPage, type ObjectInfo, PutResult, StorageIdentity } from '../contracts/storage.ts'
 import { UpstreamProtocolError } from '../errors.ts'
 import { serviceClient } from '../http-client.ts'
 import { PeerClient } from './peer-client.ts'
@@ -66,6 +66,11 @@ export class StorageClient extends PeerClient {
     await response.body.dump()
     if (response.statusCode === 404) return undefined
     return { key, ...infoFromHeaders(response.headers) }
+  }
+
+  /** Which backend storaged runs, and the fs backend's folder id (ADR-034). */
+  async identity(): Promise<StorageIdentity> {
+    return this.parsed(StorageIdentity, { method: 'GET', path: '/v1/storage/identity' })
   }
 
   /** Idempotent: deleting an absent key succeeds. */

@@ -38,6 +38,20 @@ export const ListQuery = z.strictObject({
 export const ListPage = z.object({ objects: z.array(ObjectInfo), next_cursor: z.string().nullable() })
 export type ListPage = z.infer<typeof ListPage>
 
+/**
+ * The fs backend's folder id, relative to its root: a random id storaged writes each time it opens
+ * the folder, under its reserved scratch folder, so no client key can write it. A daemon on the same
+ * host that reads the same id there has found storaged's folder itself (ADR-034).
+ */
+export const FOLDER_ID_FILE = '.lh-tmp/folder-id'
+
+export const StorageIdentity = z.object({
+  backend: z.enum(['fs', 's3']),
+  /** The fs backend's folder id; null for s3. */
+  folder_id: z.string().nullable(),
+})
+export type StorageIdentity = z.infer<typeof StorageIdentity>
+
 const OBJECT = '/v1/storage/objects/*'
 
 export const storageRoutes = {
@@ -79,5 +93,12 @@ export const storageRoutes = {
     summary: 'one page of objects under a prefix, in key order',
     querystring: ListQuery,
     response: ListPage,
+  }),
+  identity: defineRoute({
+    method: 'GET',
+    url: '/v1/storage/identity',
+    scope: 'read',
+    summary: "the backend, and the fs backend's folder id (ADR-034)",
+    response: StorageIdentity,
   }),
 } as const
