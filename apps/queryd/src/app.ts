@@ -1,8 +1,9 @@
-import { type App, type Config, createServer, metricsRegistry, readyDetails } from '@lakehouse/shared'
+import { type App, type Config, createServer, dataPath, metricsRegistry, readyDetails } from '@lakehouse/shared'
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
-import { storageClient } from '@lakehouse/shared/clients/storage.ts'
+import { type StorageClient, storageClient } from '@lakehouse/shared/clients/storage.ts'
 import type { CommitObjects } from './commit-probe.ts'
+import { FolderCommitObjects } from './folder-commit-objects.ts'
 import { queryMetrics } from './metrics.ts'
 import type { ObjectSource } from './parquet-cache.ts'
 import { createQueryService, type QueryService } from './query-service.ts'
@@ -13,6 +14,9 @@ import type { CatalogSource } from './views.ts'
 // queryd (DESIGN §4, §5 "query", §8): read-only, sandboxed SQL over every dataset. The catalog and
 // the object source are injected so that tests can hand in a fake catalog or a folder of Parquet
 // files; by default they are catalogd's and storaged's clients.
+
+/** How soon queryd notices storaged serving another folder than the one it reads (ADR-034). */
+const FOLDER_RECHECK_MS = 10_000
 
 export interface QuerydDeps {
   config: Config
@@ -29,7 +33,8 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   const { config } = deps
   const peers = new PeerSet()
   const catalog = peers.use(deps.catalog, () => catalogClient(config))
-  const objects = peers.use(deps.objects, () => storageClient(config))
+  let storage: StorageClient | undefined
+  const objects = peers.use(deps.objects, () => (storage = storageClient(config)))
   let memory: () => Promise<Record<string, unknown>> = async () => ({})
   const app = createServer({
     service: 'queryd',
@@ -38,19 +43,28 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
     readyChecks: { ...peers.readyChecks(), memory: async () => readyDetails(await memory()) },
   })
   const metrics = queryMetrics(metricsRegistry(app))
+  // Injected objects (a test's folder of files) are asked themselves; storaged through its folder
+  // while that folder is on this host (ADR-034).
+  const commits =
+    storage && config.query.freshness_probe === 'auto'
+      ? new FolderCommitObjects(storage, dataPath(config, config.storage.root, 'storage'), app.log)
+      : undefined
+  commits?.watch(FOLDER_RECHECK_MS)
   const service = await createQueryService({
     config,
     catalog,
     objects,
+    ...(commits ? { commits } : {}),
     log: app.log,
     onRunEnded: metrics.onRunEnded,
     onPhases: metrics.onPhases,
   })
   metrics.watch(service)
-  memory = () => memoryDetails(config, service)
+  memory = async () => ({ ...(await memoryDetails(config, service)), freshness_probe: commits?.source ?? 'objects' })
   registerSqlRoute(app, service.engine, config.query.max_sql_bytes)
   registerTablesRoute(app, service)
   app.addHook('onClose', async () => {
+    commits?.close()
     service.close()
     await peers.close()
   })

@@ -18,6 +18,8 @@ export interface QueryServiceDeps {
   config: Config
   catalog: CatalogSource
   objects: ObjectSource & CommitObjects
+  /** Where the freshness probe asks (ADR-034); `objects` when not given. */
+  commits?: CommitObjects
   log: ViewLog
   onRunEnded?: (run: RunEnded) => void
   onPhases?: (phases: QueryPhases) => void
@@ -87,7 +89,7 @@ export async function createQueryService(deps: QueryServiceDeps): Promise<QueryS
   const views = new ViewSet({
     instance,
     catalog: deps.catalog,
-    commits: deps.objects,
+    commits: deps.commits ?? deps.objects,
     files: access.files,
     log: deps.log,
   })

@@ -28,6 +28,12 @@ export const querySectionSchema = z.strictObject({
     .default('2GB'),
   threads: z.number().int().positive().default(2),
   access_mode: z.enum(['cache', 'httpfs']).default('cache'),
+  /**
+   * Where the freshness check asks whether a dataset moved (ADR-021, ADR-034): "auto" reads
+   * storaged's folder itself while it is proven to be on this host, else HEADs through storaged;
+   * "storaged" always HEADs through storaged.
+   */
+  freshness_probe: z.enum(['auto', 'storaged']).default('auto'),
   /** Local Parquet cache; unset means <paths.data_dir>/cache/query. */
   cache_dir: z.string().min(1).optional(),
   cache_max_bytes: z
