@@ -13,8 +13,9 @@ import { freshnessChecks, memoryOf, perQuery, scrape } from './phases.ts'
 
 // bench/query: the staffing dataset ingested through the gateway, then three queries through the
 // gateway (gateway → queryd → DuckDB over its Parquet cache) against DuckDB in-process on the same
-// Parquet files: a group-by aggregate, a point lookup, a 100k-row NDJSON export. p50/p99 of each,
-// the p50 overhead in ms and the ratio, and the throughput of 8 concurrent clients.
+// Parquet files: a group-by aggregate, a point lookup, a 100k-row NDJSON export. p50/p99 of each
+// (in-process, through the gateway and straight to queryd taking turns, ADR-034), the p50 overhead
+// in ms and the ratio, and the throughput of 8 concurrent clients.
 // LH_BENCH_QUICK=1: 50k rows, 20k-row export, few iterations. Otherwise 1M rows, 100k-row export.
 
 const QUICK = process.env.LH_BENCH_QUICK === '1'
@@ -44,7 +45,7 @@ interface Row {
   gateway: Stats
   p50_overhead_ms: number
   ratio_p50: number
-  /** Inside queryd, mean ms per phase and round trips per query, during the gateway run. */
+  /** Inside queryd, mean ms per phase and round trips per query, over the gateway and direct runs. */
   phases: Record<string, number>
 }
 
@@ -64,6 +65,31 @@ async function time(run: Runner, sql: string, iterations: number, params?: () =>
     const started = performance.now()
     await run(sql, params?.())
     samples.push(performance.now() - started)
+  }
+  return samples
+}
+
+/**
+ * The same statement through each runner in turn, the order rotating every iteration, with the
+ * same parameters for all: the machine's drift over a run (the in-process p50 moved 13.2–15.8 ms
+ * between runs) falls on every runner alike instead of on whichever ran during it.
+ */
+async function interleaved(
+  runners: readonly Runner[],
+  sql: string,
+  iterations: number,
+  params?: () => number[],
+): Promise<number[][]> {
+  for (let i = 0; i < 3; i++) for (const run of runners) await run(sql, params?.())
+  const samples = runners.map((): number[] => [])
+  for (let i = 0; i < iterations; i++) {
+    const args = params?.()
+    for (let k = 0; k < runners.length; k++) {
+      const which = (i + k) % runners.length
+      const started = performance.now()
+      await (runners[which] as Runner)(sql, args)
+      ;(samples[which] as number[]).push(performance.now() - started)
+    }
   }
   return samples
 }
@@ -169,11 +195,11 @@ async function main(): Promise<void> {
       ['point lookup', LOOKUP, ITERATIONS, () => [randomId()]],
       [`${EXPORT_ROWS}-row ndjson export`, EXPORT, EXPORT_ITERATIONS, undefined],
     ] as const) {
-      const inprocess = stats(await time(baseline.run, sql, iterations, params))
       const before = await scrape(queryd.url)
-      const gatewayStats = stats(await time(http, sql, iterations, params))
+      const [inprocess, gatewayStats, directStats] = (
+        await interleaved([baseline.run, http, direct], sql, iterations, params)
+      ).map(stats) as [Stats, Stats, Stats]
       const phases = perQuery(before, await scrape(queryd.url))
-      const directStats = stats(await time(direct, sql, iterations, params))
       results.push({
         query: name,
         inprocess,
@@ -219,7 +245,7 @@ function report(
       `| ${r.query} | ${r.inprocess.p50_ms} | ${r.inprocess.p99_ms} | ${r.queryd.p50_ms} | ${r.gateway.p50_ms} | ${r.gateway.p99_ms} | ${r.p50_overhead_ms} | ${r.ratio_p50} |`,
     )
   }
-  console.log('\nInside queryd during the gateway run (mean ms per phase; round trips per query):\n')
+  console.log('\nInside queryd during the gateway and direct runs (mean ms per phase; round trips per query):\n')
   const keys = Object.keys(results[0]?.phases ?? {})
   console.log(`| query | ${keys.join(' | ')} |`)
   console.log(`|---|${keys.map(() => '---:').join('|')}|`)
