@@ -1,4 +1,4 @@
-import { type App, type Config, createServer, dataPath, metricsRegistry, readyDetails } from '@lakehouse/shared'
+import { type App, type Config, createServer, metricsRegistry, readyDetails, storageRoot } from '@lakehouse/shared'
 import { catalogClient } from '@lakehouse/shared/clients/catalog.ts'
 import { PeerSet } from '@lakehouse/shared/clients/peers.ts'
 import { type StorageClient, storageClient } from '@lakehouse/shared/clients/storage.ts'
@@ -47,7 +47,7 @@ export async function buildApp(deps: QuerydDeps): Promise<QuerydApp> {
   // while that folder is on this host (ADR-034).
   const commits =
     storage && config.query.freshness_probe === 'auto'
-      ? new FolderCommitObjects(storage, dataPath(config, config.storage.root, 'storage'), app.log)
+      ? new FolderCommitObjects(storage, storageRoot(config), app.log)
       : undefined
   commits?.watch(FOLDER_RECHECK_MS)
   const service = await createQueryService({

@@ -1,4 +1,4 @@
-import { type Config, dataPath } from '@lakehouse/shared'
+import { type Config, storageRoot } from '@lakehouse/shared'
 import type { ObjectBackend } from './backend.ts'
 import { FsBackend } from './fs-backend.ts'
 import { createS3Client, S3Backend } from './s3-backend.ts'
@@ -41,5 +41,5 @@ export async function openS3(config: Config, options: OpenOptions = {}): Promise
 
 export async function openBackend(config: Config, options: OpenOptions = {}): Promise<ObjectBackend> {
   if (config.storage.backend === 's3') return openS3(config, options)
-  return FsBackend.open(dataPath(config, config.storage.root, 'storage'))
+  return FsBackend.open(storageRoot(config))
 }

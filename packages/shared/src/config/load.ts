@@ -101,6 +101,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return config
 }
 
+/** The fs backend's folder: storaged serves it, and queryd on the same host reads it (ADR-034). */
+export function storageRoot(config: Config): string {
+  return dataPath(config, config.storage.root, 'storage')
+}
+
 /** A folder under the data dir, unless the section names its own. */
 export function dataPath(config: Config, explicit: string | undefined, ...fallback: string[]): string {
   return explicit ? resolve(config.paths.data_dir, explicit) : resolve(config.paths.data_dir, ...fallback)
