@@ -47,6 +47,22 @@ function addWeighted(vector: Float64Array, counts: Map<number, number>, weight: 
   }
 }
 
+/**
+ * The float64 sums of one text, reused by every call of its dimension (hashEmbed never awaits): a
+ * fresh 6 KiB array per text was half of embedd's off-heap garbage per request, freed only at the
+ * next scavenge, and its peaks grew glibc's heap (ADR-036).
+ */
+const scratchByDim = new Map<number, Float64Array>()
+
+function scratchOf(dim: number): Float64Array {
+  let scratch = scratchByDim.get(dim)
+  if (!scratch) {
+    scratch = new Float64Array(dim)
+    scratchByDim.set(dim, scratch)
+  } else scratch.fill(0)
+  return scratch
+}
+
 export function hashEmbed(text: string, dim: number): Float32Array {
   const words = text.normalize('NFKC').toLowerCase().match(WORD) ?? []
   const unigrams = new Map<number, number>()
@@ -67,7 +83,7 @@ export function hashEmbed(text: string, dim: number): Float32Array {
   }
   // A text with no letter or digit ("!!!") still gets a unit vector of its own.
   if (words.length === 0) count(unigrams, fnvStep(RAW, text, 0, text.length))
-  const vector = new Float64Array(dim)
+  const vector = scratchOf(dim)
   addWeighted(vector, unigrams, WEIGHTS.unigram)
   addWeighted(vector, bigrams, WEIGHTS.bigram)
   addWeighted(vector, chargrams, WEIGHTS.chargram)

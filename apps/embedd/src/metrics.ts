@@ -31,4 +31,12 @@ export function embedMetrics(registry: Registry, cache: VectorCache): void {
       this.set(cache.bytes)
     },
   })
+  new Gauge({
+    name: 'embed_cache_page_bytes',
+    help: 'Bytes of float32 pages the cache has allocated for its vectors, in use or free (ADR-036)',
+    registers: [registry],
+    collect() {
+      this.set(cache.pageBytes)
+    },
+  })
 }

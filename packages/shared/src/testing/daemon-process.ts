@@ -89,7 +89,7 @@ export interface StartDaemonOptions {
 
 /**
  * As the systemd units run them (deploy/systemd, `Environment=`; a test holds the two equal): the
- * V8 young generation capped (storaged ADR-026, queryd ADR-030, gateway and catalogd ADR-032) and
+ * V8 young generation capped (storaged ADR-026, queryd ADR-030, gateway and catalogd ADR-032, embedd ADR-036) and
  * glibc malloc kept to two arenas (ADR-030).
  */
 export const DAEMON_ENV: Partial<Record<Daemon, Record<string, string>>> = {
@@ -97,6 +97,7 @@ export const DAEMON_ENV: Partial<Record<Daemon, Record<string, string>>> = {
   queryd: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
   catalogd: { NODE_OPTIONS: '--max-semi-space-size=16' },
   gateway: { NODE_OPTIONS: '--max-semi-space-size=16' },
+  embedd: { NODE_OPTIONS: '--max-semi-space-size=16' },
 }
 
 export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = {}): Promise<DaemonProcess> {

@@ -65,8 +65,8 @@ export const embedSectionSchema = z.strictObject({
   batch_window_ms: z.number().int().min(0).max(1_000).default(5),
   /** LRU cache of vectors keyed by (model, kind, sha256(text)); 0 entries turns it off. */
   cache_max_entries: z.number().int().min(0).default(100_000),
-  /** The cache's size in bytes, counted per entry as its float32s, its key and ~1 KiB measured
-   * overhead: about the RSS it takes. 64 MiB holds ~16,000 vectors of 768 (ADR-023). */
+  /** The cache's size in bytes, counted per entry as its float32s, its key and the measured
+   * overhead of its entry: 64 MiB holds ~20,000 vectors of 768 (ADR-023, ADR-036). */
   cache_max_bytes: z
     .number()
     .int()
