@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { DAEMON_ENV } from '@lakehouse/shared/daemon-env.ts'
 import { DAEMONS } from '@lakehouse/shared/daemons.ts'
-import { DAEMON_ENV } from '@lakehouse/shared/testing/daemon-process.ts'
 import { describe, expect, it } from 'vitest'
 
 // The memory flags measured under the soak (ADR-026, ADR-030) reach operators only through the

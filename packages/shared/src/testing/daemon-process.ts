@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { DAEMON_ENV } from '../daemon-env.ts'
 import type { Daemon } from '../daemons.ts'
 
 // Tests only: runs a real daemon as a child process (its main.ts under this Node) on port 0, reads
@@ -85,19 +86,6 @@ export interface StartDaemonOptions {
   cwd?: string
   /** A fixed port, e.g. to restart a daemon where its peers expect it; 0 (the OS picks) by default. */
   port?: number
-}
-
-/**
- * As the systemd units run them (deploy/systemd, `Environment=`; a test holds the two equal): the
- * V8 young generation capped (storaged ADR-026, queryd ADR-030, gateway and catalogd ADR-032, embedd ADR-036) and
- * glibc malloc kept to two arenas (ADR-030).
- */
-export const DAEMON_ENV: Partial<Record<Daemon, Record<string, string>>> = {
-  storaged: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
-  queryd: { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '2' },
-  catalogd: { NODE_OPTIONS: '--max-semi-space-size=16' },
-  gateway: { NODE_OPTIONS: '--max-semi-space-size=16' },
-  embedd: { NODE_OPTIONS: '--max-semi-space-size=16' },
 }
 
 export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = {}): Promise<DaemonProcess> {
