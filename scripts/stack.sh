@@ -76,15 +76,19 @@ up() {
   mapfile -t ports < <(config "${daemons[@]/#/ports.}")
   check_ports_free || exit 1
   mkdir -p "$run_dir/pids" "$run_dir/logs"
-  # Each daemon's environment as its systemd unit sets it (memory flags; packages/shared/src/daemon-env.ts).
-  local -A unit_env=()
-  local daemon name_value
-  while read -r daemon name_value; do unit_env[$daemon]+="$name_value"$'\n'; done < <(node "$root/scripts/print-daemon-env.ts")
+  # Each daemon's environment and node flags as its systemd unit sets them (memory settings;
+  # packages/shared/src/daemon-env.ts).
+  local -A unit_env=() unit_flags=()
+  local daemon setting
+  while read -r daemon setting; do
+    if [[ $setting == --* ]]; then unit_flags[$daemon]+="$setting"$'\n'; else unit_env[$daemon]+="$setting"$'\n'; fi
+  done < <(node "$root/scripts/print-daemon-env.ts")
   for i in "${!daemons[@]}"; do
-    local d=${daemons[$i]} level=() tuning=()
+    local d=${daemons[$i]} level=() tuning=() flags=()
     [ -n "${log_level[$d]:-}" ] && level=(LH_LOG_LEVEL="${log_level[$d]}")
     [ -n "${unit_env[$d]:-}" ] && mapfile -t tuning < <(printf '%s' "${unit_env[$d]}")
-    env "${level[@]}" "${tuning[@]}" nohup node "$root/apps/$d/src/main.ts" >>"$run_dir/logs/$d.log" 2>&1 </dev/null &
+    [ -n "${unit_flags[$d]:-}" ] && mapfile -t flags < <(printf '%s' "${unit_flags[$d]}")
+    env "${level[@]}" "${tuning[@]}" nohup node "${flags[@]}" "$root/apps/$d/src/main.ts" >>"$run_dir/logs/$d.log" 2>&1 </dev/null &
     echo $! >"$run_dir/pids/$d.pid"
   done
   for i in "${!daemons[@]}"; do

@@ -85,8 +85,22 @@ export function memorySplit(samples: readonly RssSample[], warmupMs: number): st
       last.duckdbKib?.[d] === undefined
         ? ''
         : ` (of it DuckDB ${signed(delta('duckdbKib', d))}, ${mb(last.duckdbKib[d])} MB at end)`
-    return `  ${d.padEnd(9)}  RSS ${signed(rss).padStart(5)} MB = heap ${signed(heap).padStart(5)} + external ${signed(external).padStart(5)} + ${native}${duckdb}  (heap at end ${mb(last.heapKib?.[d] ?? 0)} MB)`
+    return `  ${d.padEnd(9)}  RSS ${signed(rss).padStart(5)} MB = heap ${signed(heap).padStart(5)} + external ${signed(external).padStart(5)} + ${native}${duckdb}  (heap at end ${mb(last.heapKib?.[d] ?? 0)} MB${youngShrink(samples, warmupMs, d)})`
   })
+}
+
+/** When V8 shrank a daemon's young generation after warm-up: what was in flight then got promoted (ADR-036). */
+function youngShrink(samples: readonly RssSample[], warmupMs: number, daemon: string): string {
+  const after = samples.filter((s) => s.tMs >= warmupMs && s.newSpaceKib?.[daemon] !== undefined)
+  const first = after[0]?.newSpaceKib?.[daemon]
+  if (first === undefined) return ''
+  const smallest = after.reduce((min, s) =>
+    (s.newSpaceKib?.[daemon] ?? first) < (min.newSpaceKib?.[daemon] ?? first) ? s : min,
+  )
+  const size = smallest.newSpaceKib?.[daemon] ?? first
+  return size < first
+    ? `; young generation ${mb(first)} MB, shrank to ${mb(size)} at minute ${(smallest.tMs / 60_000).toFixed(1)}`
+    : ''
 }
 
 function latencyTable(perMinute: SoakResult['per_minute']): string[] {

@@ -35,9 +35,10 @@ export function metricSumKib(text: string, name: string): number | undefined {
   return values.length > 0 ? Math.round(values.reduce((a, b) => a + b, 0) / 1024) : undefined
 }
 
-/** The value of an unlabelled Prometheus sample, in KiB (undefined when absent). */
-export function metricKib(text: string, name: string): number | undefined {
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)
+/** The value of a Prometheus sample, in KiB (undefined when absent); `label` picks one label set. */
+export function metricKib(text: string, name: string, label?: string): number | undefined {
+  const labels = label === undefined ? '(?:\\{[^}]*\\})?' : `\\{[^}]*${label}[^}]*\\}`
+  const match = new RegExp(`^${name}${labels} ([0-9.e+]+)$`, 'm').exec(text)
   return match ? Math.round(Number(match[1]) / 1024) : undefined
 }
 
@@ -61,6 +62,7 @@ export async function sampleMemory(
 ): Promise<RssSample> {
   const kib = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssKib(pid)]))
   const heapKib: Record<string, number> = {}
+  const newSpaceKib: Record<string, number> = {}
   const externalKib: Record<string, number> = {}
   const duckdbKib: Record<string, number> = {}
   await Promise.all(
@@ -69,13 +71,15 @@ export async function sampleMemory(
       const heap = metricKib(text, 'nodejs_heap_size_total_bytes')
       const external = metricKib(text, 'nodejs_external_memory_bytes')
       if (heap !== undefined) heapKib[name] = heap
+      const newSpace = metricKib(text, 'nodejs_heap_space_size_total_bytes', 'space="new"')
+      if (newSpace !== undefined) newSpaceKib[name] = newSpace
       if (external !== undefined) externalKib[name] = external
       const duckdbMetric = DUCKDB_METRICS[name]
       const duckdb = duckdbMetric ? metricSumKib(text, duckdbMetric) : undefined
       if (duckdb !== undefined) duckdbKib[name] = duckdb
     }),
   )
-  return { tMs, kib, heapKib, externalKib, duckdbKib }
+  return { tMs, kib, heapKib, newSpaceKib, externalKib, duckdbKib }
 }
 
 /** Sum and count of the object sizes under `prefix`, page by page. */

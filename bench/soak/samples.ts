@@ -8,6 +8,9 @@ export interface RssSample {
    * held outside it (Buffers, ArrayBuffers), from each daemon's /metrics, in KiB: what RSS grows by
    * beyond them is native (DuckDB, hnswlib, the allocator). */
   heapKib?: Record<string, number>
+  /** Of the heap, V8's young generation as committed: a young generation V8 shrank promotes what
+   * is in flight to the old one, where it waits for a major collection (ADR-036). */
+  newSpaceKib?: Record<string, number>
   externalKib?: Record<string, number>
   /** DuckDB's own memory (duckdb_memory(), all tags) of the daemons that embed it (queryd, ingestd):
    * the part of native growth that is the engine's buffer pool rather than the allocator. */

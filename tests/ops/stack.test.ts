@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DAEMON_ENV } from '@lakehouse/shared/daemon-env.ts'
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '@lakehouse/shared/daemon-env.ts'
 import type { Daemon } from '@lakehouse/shared/daemons.ts'
 import { freePortBlock } from '@lakehouse/shared/testing/daemon-process.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -57,13 +57,15 @@ describe('stack up/down', () => {
     }
     const pids = DAEMONS.map((d) => Number(readFileSync(join(work, 'run/pids', `${d}.pid`), 'utf8')))
 
-    // Each daemon runs with the environment its systemd unit sets (the memory flags of ADR-026,
+    // Each daemon runs with the environment and node flags its systemd unit sets (the memory flags of ADR-026,
     // ADR-030, ADR-032, ADR-036), not only under systemd and in the soak.
     DAEMONS.forEach((d, i) => {
       const environ = readFileSync(`/proc/${pids[i]}/environ`, 'utf8').split('\0')
       for (const [name, value] of Object.entries(DAEMON_ENV[d as Daemon] ?? {})) {
         expect(environ, `${d} ${name}`).toContain(`${name}=${value}`)
       }
+      const argv = readFileSync(`/proc/${pids[i]}/cmdline`, 'utf8').split('\0')
+      for (const flag of DAEMON_NODE_FLAGS[d as Daemon] ?? []) expect(argv, `${d} ${flag}`).toContain(flag)
     })
 
     // `just smoke-replication` against the running stack: every probe ok or "not available".

